@@ -1,0 +1,151 @@
+//! The server's state: open documents, the negotiated encoding, configuration. Held behind a mutex that is
+//! never kept across an `.await`.
+
+use crate::config::Config;
+use crate::rules::Finding;
+use crate::syntax::Lang;
+use crate::text::{Encoding, TextChange, TextDocument};
+use crate::workspace::{self, Files, Parsed};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_lsp_server::ls_types as lsp;
+use tree_sitter::{InputEdit, Point, Tree};
+
+pub struct Doc {
+    pub path: PathBuf,
+    pub version: i32,
+    pub text: TextDocument,
+    /// The last parsed tree, edited along with every later change, for incremental reparsing.
+    pub tree: Option<(Lang, Tree)>,
+    /// The latest parse and the version it is of.
+    pub parsed: Option<(i32, Arc<Parsed>)>,
+    /// Findings last published and the version they are of (quick fixes come from here).
+    pub findings: Option<(i32, Arc<Vec<Finding>>)>,
+    /// Bumped by every scheduled analysis, so a burst of schedules runs once.
+    pub generation: u64,
+}
+
+pub struct Session {
+    pub docs: HashMap<lsp::Uri, Doc>,
+    pub encoding: Encoding,
+    pub config: Arc<Config>,
+    pub files: Arc<Files>,
+    pub roots: Vec<PathBuf>,
+    pub debounce: Duration,
+    /// The client can register file watchers dynamically.
+    pub watch_dynamic: bool,
+}
+
+/// Inputs for one parse, taken under the lock and used without it.
+pub struct ParseJob {
+    pub path: PathBuf,
+    pub version: i32,
+    pub text: Arc<str>,
+    pub old: Option<(Lang, Tree)>,
+}
+
+impl ParseJob {
+    pub fn run(self) -> Parsed {
+        workspace::parse(
+            &self.path,
+            self.text,
+            self.old.as_ref().map(|(l, t)| (*l, t)),
+        )
+    }
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Session {
+            docs: HashMap::new(),
+            encoding: Encoding::Utf16,
+            config: Arc::new(Config::default()),
+            files: Arc::new(Files::new()),
+            roots: Vec::new(),
+            debounce: Duration::from_millis(200),
+            watch_dynamic: false,
+        }
+    }
+
+    pub fn open(&mut self, uri: lsp::Uri, path: PathBuf, version: i32, text: &str) {
+        self.files.set_overlay(path.clone(), Arc::from(text));
+        self.docs.insert(
+            uri,
+            Doc {
+                path,
+                version,
+                text: TextDocument::new(text),
+                tree: None,
+                parsed: None,
+                findings: None,
+                generation: 0,
+            },
+        );
+    }
+
+    /// Applies edits in order and keeps the old tree in step. Returns false for an unknown document.
+    pub fn change(&mut self, uri: &lsp::Uri, version: i32, changes: Vec<TextChange>) -> bool {
+        let enc = self.encoding;
+        let Some(doc) = self.docs.get_mut(uri) else {
+            return false;
+        };
+        for change in &changes {
+            let full = change.range.is_none();
+            let outcome = doc.text.apply(change, enc);
+            if full {
+                doc.tree = None;
+            } else if let Some((_, tree)) = doc.tree.as_mut() {
+                tree.edit(&InputEdit {
+                    start_byte: outcome.start_byte,
+                    old_end_byte: outcome.old_end_byte,
+                    new_end_byte: outcome.new_end_byte,
+                    start_position: point(outcome.start_point),
+                    old_end_position: point(outcome.old_end_point),
+                    new_end_position: point(outcome.new_end_point),
+                });
+            }
+        }
+        doc.version = version;
+        self.files
+            .set_overlay(doc.path.clone(), Arc::from(doc.text.text()));
+        true
+    }
+
+    pub fn close(&mut self, uri: &lsp::Uri) -> Option<Doc> {
+        let doc = self.docs.remove(uri)?;
+        self.files.remove_overlay(&doc.path);
+        Some(doc)
+    }
+
+    /// The latest parse if it is of the current version, or the job that makes it.
+    pub fn parsed_or_job(&self, uri: &lsp::Uri) -> Option<Result<Arc<Parsed>, ParseJob>> {
+        let doc = self.docs.get(uri)?;
+        if let Some((v, parsed)) = &doc.parsed {
+            if *v == doc.version {
+                return Some(Ok(parsed.clone()));
+            }
+        }
+        Some(Err(ParseJob {
+            path: doc.path.clone(),
+            version: doc.version,
+            text: Arc::from(doc.text.text()),
+            old: doc.tree.clone(),
+        }))
+    }
+
+    /// Stores a parse if the document has not changed since its job was taken.
+    pub fn store_parse(&mut self, uri: &lsp::Uri, version: i32, parsed: Arc<Parsed>) {
+        if let Some(doc) = self.docs.get_mut(uri) {
+            if doc.version == version {
+                doc.tree = parsed.lang.zip(parsed.tree.clone());
+                doc.parsed = Some((version, parsed));
+            }
+        }
+    }
+}
+
+fn point((row, column): (usize, usize)) -> Point {
+    Point { row, column }
+}
