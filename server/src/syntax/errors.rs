@@ -22,7 +22,16 @@ pub fn collect(tree: &Tree, text: &str) -> Vec<Finding> {
             out.push(Finding::new(
                 &rules::PARSE_ERROR,
                 at..at,
-                format!("syntax error: missing `{}`", display_kind(node.kind())),
+                format!("syntax error: expected {}", display_kind(node.kind())),
+            ));
+            descend = false;
+        } else if node.is_error() && missing_separator(node) {
+            // `{"a": 1 "b": 2}`: a complete entry swallowed as an error because the comma after it is missing.
+            let at = node.end_byte();
+            out.push(Finding::new(
+                &rules::PARSE_ERROR,
+                at..at,
+                "syntax error: expected `,` before the next entry",
             ));
             descend = false;
         } else if node.is_error() {
@@ -65,7 +74,25 @@ pub fn collect(tree: &Tree, text: &str) -> Vec<Finding> {
 }
 
 fn display_kind(kind: &str) -> String {
-    kind.chars().take(40).collect()
+    match kind {
+        "number" | "string" | "true" | "false" | "null" | "object" | "array" | "_value" => "a value".into(),
+        "string_content" => "text".into(),
+        k if k.chars().all(|c| c.is_ascii_punctuation()) => format!("`{k}`"),
+        k => format!("`{}`", k.chars().take(40).collect::<String>()),
+    }
+}
+
+/// An ERROR node inside a JSON object or array that holds one complete entry and is followed by another.
+fn missing_separator(node: tree_sitter::Node) -> bool {
+    let in_container = node
+        .parent()
+        .is_some_and(|p| matches!(p.kind(), "object" | "array"));
+    let complete = node.named_child_count() == 1
+        && node.child_count() == 1
+        && node
+            .named_child(0)
+            .is_some_and(|c| !c.has_error() && matches!(c.kind(), "pair" | "string" | "number" | "object" | "array" | "true" | "false" | "null"));
+    in_container && complete && node.next_named_sibling().is_some()
 }
 
 fn first_token(s: &str) -> String {

@@ -6,6 +6,35 @@ use crate::rules::Finding;
 use tree_sitter::{Node, Tree};
 
 pub fn build(tree: &Tree, text: &str, findings: &mut Vec<Finding>) -> Option<Value> {
+    // Typing at the end of a file leaves strings and brackets open and the whole tree an ERROR. Closing
+    // them (appending only, so every span stays valid) gives a usable tree for completion and hover.
+    if tree.root_node().is_error() || tree.root_node().child(0).is_some_and(|c| c.is_error()) {
+        let suffix = closing_suffix(text);
+        let repaired = format!("{text}{suffix}");
+        if let Some(fixed) = super::parse(super::Lang::Json, &repaired, None) {
+            if !fixed.root_node().is_error() {
+                if !fixed.root_node().has_error() && !suffix.is_empty() {
+                    // The only problem is the truncation: say so once, where the text ends.
+                    findings.retain(|f| f.rule != rules::PARSE_ERROR.id);
+                    let end = text.trim_end().len();
+                    findings.push(Finding::new(
+                        &rules::PARSE_ERROR,
+                        end..end,
+                        format!("syntax error: unexpected end of file; expected `{}`", suffix.trim()),
+                    ));
+                }
+                let mut ignored = Vec::new();
+                let value = build_tree(&fixed, &repaired, &mut ignored);
+                // Duplicate keys are still worth reporting; everything else was reported from the original.
+                findings.extend(ignored.into_iter().filter(|f| f.rule == rules::DUPLICATE_KEY.id));
+                return value.map(|v| clamp(v, text.len()));
+            }
+        }
+    }
+    build_tree(tree, text, findings)
+}
+
+fn build_tree(tree: &Tree, text: &str, findings: &mut Vec<Finding>) -> Option<Value> {
     let root = tree.root_node();
     let mut b = Builder {
         text,
@@ -31,6 +60,9 @@ impl Builder<'_> {
     }
 
     fn value(&mut self, node: Node, depth: usize) -> Option<Value> {
+        if node.is_missing() {
+            return None;
+        }
         if depth > MAX_DEPTH {
             if !self.too_deep_reported {
                 self.too_deep_reported = true;
@@ -124,6 +156,91 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// What to append to a truncated JSON text to close its open string, value and brackets.
+fn closing_suffix(text: &str) -> String {
+    let mut stack = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut last = ' ';
+    for c in text.chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+                last = '"';
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => stack.push(c),
+            '}' | ']' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            last = c;
+        }
+    }
+    let mut out = String::new();
+    if in_string {
+        out.push('"');
+        last = '"';
+    }
+    match (last, stack.last()) {
+        (':', _) => out.push_str("null"),
+        (',', Some('{')) | ('{', Some('{')) if !in_string => {}
+        (',', Some('[')) => out.push_str("null"),
+        _ => {}
+    }
+    // A key without its colon (`{"Act`) becomes a key with a null value.
+    if stack.last() == Some(&'{') && (last == '"') && key_pending(text) {
+        out.push_str(":null");
+    }
+    for open in stack.iter().rev() {
+        out.push(if *open == '{' { '}' } else { ']' });
+    }
+    out
+}
+
+/// Whether the last complete string of an object is a key still waiting for its colon.
+fn key_pending(text: &str) -> bool {
+    let trimmed = text.trim_end();
+    let before_string = match trimmed.strip_suffix('"') {
+        Some(t) => t.rfind('"').map(|i| &t[..i]).unwrap_or(""),
+        None => trimmed.rfind('"').map(|i| &trimmed[..i]).unwrap_or(""),
+    };
+    matches!(before_string.trim_end().chars().last(), Some('{') | Some(','))
+}
+
+/// Cuts spans that reach into the appended suffix back to the real text.
+fn clamp(mut v: Value, len: usize) -> Value {
+    v.span = v.span.start.min(len)..v.span.end.min(len);
+    v.kind = match v.kind {
+        ValueKind::Map(entries) => ValueKind::Map(
+            entries
+                .into_iter()
+                .map(|(mut k, val)| {
+                    k.span = k.span.start.min(len)..k.span.end.min(len);
+                    (k, clamp(val, len))
+                })
+                .collect(),
+        ),
+        ValueKind::Seq(items) => ValueKind::Seq(items.into_iter().map(|i| clamp(i, len)).collect()),
+        ValueKind::Intrinsic { name, name_span, arg } => ValueKind::Intrinsic {
+            name,
+            name_span: name_span.start.min(len)..name_span.end.min(len),
+            arg: Box::new(clamp(*arg, len)),
+        },
+        other => other,
+    };
+    v
 }
 
 /// The decoded content of a JSON string token (with or without its closing quote).

@@ -2,6 +2,8 @@
 
 mod errors;
 mod json;
+#[cfg(test)]
+mod tests;
 pub mod rules;
 pub mod value;
 mod yaml;

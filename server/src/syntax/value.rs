@@ -206,6 +206,29 @@ impl Value {
         out
     }
 
+    /// The plain JSON this value denotes (intrinsics in their long `{"Fn::X": arg}` form).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.kind {
+            ValueKind::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.text.clone(), v.to_json()))
+                    .collect(),
+            ),
+            ValueKind::Seq(items) => J::Array(items.iter().map(Value::to_json).collect()),
+            ValueKind::Str(s) => J::String(s.clone()),
+            ValueKind::Num(n) => serde_json::Number::from_f64(*n).map(J::Number).unwrap_or(J::Null),
+            ValueKind::Bool(b) => J::Bool(*b),
+            ValueKind::Null => J::Null,
+            ValueKind::Intrinsic { name, arg, .. } => {
+                let mut m = serde_json::Map::new();
+                m.insert(name.clone(), arg.to_json());
+                J::Object(m)
+            }
+        }
+    }
+
     /// Number of nodes in this subtree (used to bound alias expansion).
     pub fn node_count(&self) -> usize {
         let mut count = 0;
