@@ -26,7 +26,11 @@ pub fn run_with_stdin(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -141,9 +145,18 @@ impl Lsp {
     }
 
     pub fn start_with(args: &[&str]) -> Lsp {
+        Self::spawn(args, &[])
+    }
+
+    pub fn start_with_env(env: &[(&str, &str)]) -> Lsp {
+        Self::spawn(&["serve"], env)
+    }
+
+    fn spawn(args: &[&str], env: &[(&str, &str)]) -> Lsp {
         let mut child = Command::new(bin())
             .args(args)
-            .env("LAMBDA_LS_LOG", "warn")
+            .envs(env.iter().copied())
+            .env("LAMBDA_LS_LOG", "error")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -223,7 +236,9 @@ impl Lsp {
     pub fn response(&mut self, id: i64) -> Result<Value, Value> {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            let msg = self.recv(deadline).unwrap_or_else(|| panic!("no response to request {id}"));
+            let msg = self
+                .recv(deadline)
+                .unwrap_or_else(|| panic!("no response to request {id}"));
             if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
                 if let Some(err) = msg.get("error") {
                     return Err(err.clone());
@@ -246,7 +261,9 @@ impl Lsp {
                     }
                     return Some(msg);
                 }
-                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return None,
+                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
+                    return None
+                }
             }
         }
     }
@@ -255,7 +272,10 @@ impl Lsp {
         let method = msg["method"].as_str().unwrap_or("").to_string();
         let result = match method.as_str() {
             "workspace/configuration" => {
-                let n = msg["params"]["items"].as_array().map(|a| a.len()).unwrap_or(0);
+                let n = msg["params"]["items"]
+                    .as_array()
+                    .map(|a| a.len())
+                    .unwrap_or(0);
                 Value::Array(vec![self.configuration.clone(); n])
             }
             _ => Value::Null,
@@ -271,7 +291,12 @@ impl Lsp {
             .unwrap_or_else(|| panic!("timed out waiting for {method}"))
     }
 
-    pub fn try_wait_for(&mut self, method: &str, timeout: Duration, pred: impl Fn(&Value) -> bool) -> Option<Value> {
+    pub fn try_wait_for(
+        &mut self,
+        method: &str,
+        timeout: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
         if let Some(pos) = self
             .backlog
             .iter()
@@ -294,7 +319,10 @@ impl Lsp {
         let params = self.wait_for("textDocument/publishDiagnostics", |p| {
             p["uri"] == uri && p["version"] == version
         });
-        params["diagnostics"].as_array().cloned().unwrap_or_default()
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// All notifications received so far and not consumed.
@@ -314,7 +342,11 @@ impl Lsp {
     }
 
     pub fn initialize_with(&mut self, root: &Path, utf8: bool, options: Value) -> Value {
-        let encodings = if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) };
+        let encodings = if utf8 {
+            json!(["utf-8", "utf-16"])
+        } else {
+            json!(["utf-16"])
+        };
         let result = self
             .request(
                 "initialize",
@@ -351,7 +383,14 @@ impl Lsp {
     }
 
     /// An incremental change replacing `range` ((line, character) pairs) with `text`.
-    pub fn change(&mut self, uri: &str, version: i64, start: (u32, u32), end: (u32, u32), text: &str) {
+    pub fn change(
+        &mut self,
+        uri: &str,
+        version: i64,
+        start: (u32, u32),
+        end: (u32, u32),
+        text: &str,
+    ) {
         self.notify(
             "textDocument/didChange",
             json!({
@@ -413,7 +452,9 @@ pub fn utf16_col(line: &str, byte_col: usize) -> usize {
 
 /// (line, byte column) of the first occurrence of `needle`.
 pub fn find(text: &str, needle: &str) -> (usize, usize) {
-    let off = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let off = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
     let line = text[..off].matches('\n').count();
     let line_start = text[..off].rfind('\n').map(|i| i + 1).unwrap_or(0);
     (line, off - line_start)

@@ -1,5 +1,6 @@
 //! Lambda function configuration: SAM, CloudFormation and serverless.yml models and their checks.
 
+pub mod model;
 pub mod runtimes;
 
 use crate::rules::{Finding, Fix, Rule, Severity};
@@ -80,7 +81,17 @@ fn check_runtime(value: &Value, out: &mut Vec<Finding>) {
     if id.contains("${") || runtimes::get(id).is_some() {
         return;
     }
-    let suggestions = crate::suggest::closest(id, runtimes::all().iter().map(|r| r.id.as_str()), 3);
+    let today = crate::date::Date::today();
+    let mut suggestions =
+        crate::suggest::closest(id, runtimes::all().iter().map(|r| r.id.as_str()), 8);
+    // `nodejs22` most likely means `nodejs22.x`, and a supported runtime beats a retired one.
+    suggestions.sort_by_key(|s| {
+        let retired = runtimes::get(s)
+            .and_then(|r| r.deprecated_on())
+            .is_some_and(|d| d <= today);
+        (!s.starts_with(id), retired)
+    });
+    suggestions.truncate(3);
     let mut message = format!("`{id}` is not a Lambda runtime");
     if let Some(best) = suggestions.first() {
         message.push_str(&format!("; did you mean `{best}`?"));

@@ -264,6 +264,15 @@ pub async fn execute_command(
     _backend: &Backend,
     params: ExecuteCommandParams,
 ) -> Result<Option<LSPAny>> {
+    // A request that panics, for the test that proves one failing request cannot take the server down.
+    if params.command == "lambda-ls.debug.panic"
+        && std::env::var_os("LAMBDA_LS_DEBUG_PANIC").is_some()
+    {
+        return off_thread("debug panic", || -> Option<LSPAny> {
+            panic!("requested by lambda-ls.debug.panic")
+        })
+        .await;
+    }
     Err(Error::invalid_params(format!(
         "unknown command `{}`",
         params.command

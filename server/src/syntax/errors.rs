@@ -25,9 +25,12 @@ pub fn collect(tree: &Tree, text: &str) -> Vec<Finding> {
                 format!("syntax error: expected {}", display_kind(node.kind())),
             ));
             descend = false;
-        } else if node.is_error() && missing_separator(node) {
-            // `{"a": 1 "b": 2}`: a complete entry swallowed as an error because the comma after it is missing.
-            let at = node.end_byte();
+        } else if let Some(at) = node
+            .is_error()
+            .then(|| missing_separator(node, text))
+            .flatten()
+        {
+            // `{"a": 1 "b": 2}`: a complete entry swallowed as an error because a comma next to it is missing.
             out.push(Finding::new(
                 &rules::PARSE_ERROR,
                 at..at,
@@ -75,24 +78,43 @@ pub fn collect(tree: &Tree, text: &str) -> Vec<Finding> {
 
 fn display_kind(kind: &str) -> String {
     match kind {
-        "number" | "string" | "true" | "false" | "null" | "object" | "array" | "_value" => "a value".into(),
+        "number" | "string" | "true" | "false" | "null" | "object" | "array" | "_value" => {
+            "a value".into()
+        }
         "string_content" => "text".into(),
         k if k.chars().all(|c| c.is_ascii_punctuation()) => format!("`{k}`"),
         k => format!("`{}`", k.chars().take(40).collect::<String>()),
     }
 }
 
-/// An ERROR node inside a JSON object or array that holds one complete entry and is followed by another.
-fn missing_separator(node: tree_sitter::Node) -> bool {
+/// For an ERROR node inside a JSON object or array that sits next to a complete entry and itself starts a
+/// new entry, the offset where the missing comma belongs.
+fn missing_separator(node: tree_sitter::Node, text: &str) -> Option<usize> {
     let in_container = node
         .parent()
         .is_some_and(|p| matches!(p.kind(), "object" | "array"));
+    if !in_container {
+        return None;
+    }
     let complete = node.named_child_count() == 1
         && node.child_count() == 1
-        && node
-            .named_child(0)
-            .is_some_and(|c| !c.has_error() && matches!(c.kind(), "pair" | "string" | "number" | "object" | "array" | "true" | "false" | "null"));
-    in_container && complete && node.next_named_sibling().is_some()
+        && node.named_child(0).is_some_and(|c| {
+            !c.has_error()
+                && matches!(
+                    c.kind(),
+                    "pair" | "string" | "number" | "object" | "array" | "true" | "false" | "null"
+                )
+        });
+    if complete && node.next_named_sibling().is_some() {
+        return Some(node.end_byte());
+    }
+    let starts_entry = text
+        .get(node.start_byte()..)
+        .and_then(|t| t.chars().next())
+        .is_some_and(|c| matches!(c, '"' | '{' | '[' | '-' | '0'..='9' | 't' | 'f' | 'n'));
+    node.prev_named_sibling()
+        .filter(|p| starts_entry && !p.is_error() && !p.has_error())
+        .map(|p| p.end_byte())
 }
 
 fn first_token(s: &str) -> String {

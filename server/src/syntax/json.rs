@@ -20,13 +20,20 @@ pub fn build(tree: &Tree, text: &str, findings: &mut Vec<Finding>) -> Option<Val
                     findings.push(Finding::new(
                         &rules::PARSE_ERROR,
                         end..end,
-                        format!("syntax error: unexpected end of file; expected `{}`", suffix.trim()),
+                        format!(
+                            "syntax error: unexpected end of file; expected `{}`",
+                            suffix.trim()
+                        ),
                     ));
                 }
                 let mut ignored = Vec::new();
                 let value = build_tree(&fixed, &repaired, &mut ignored);
                 // Duplicate keys are still worth reporting; everything else was reported from the original.
-                findings.extend(ignored.into_iter().filter(|f| f.rule == rules::DUPLICATE_KEY.id));
+                findings.extend(
+                    ignored
+                        .into_iter()
+                        .filter(|f| f.rule == rules::DUPLICATE_KEY.id),
+                );
                 return value.map(|v| clamp(v, text.len()));
             }
         }
@@ -216,7 +223,10 @@ fn key_pending(text: &str) -> bool {
         Some(t) => t.rfind('"').map(|i| &t[..i]).unwrap_or(""),
         None => trimmed.rfind('"').map(|i| &trimmed[..i]).unwrap_or(""),
     };
-    matches!(before_string.trim_end().chars().last(), Some('{') | Some(','))
+    matches!(
+        before_string.trim_end().chars().last(),
+        Some('{') | Some(',')
+    )
 }
 
 /// Cuts spans that reach into the appended suffix back to the real text.
@@ -233,7 +243,11 @@ fn clamp(mut v: Value, len: usize) -> Value {
                 .collect(),
         ),
         ValueKind::Seq(items) => ValueKind::Seq(items.into_iter().map(|i| clamp(i, len)).collect()),
-        ValueKind::Intrinsic { name, name_span, arg } => ValueKind::Intrinsic {
+        ValueKind::Intrinsic {
+            name,
+            name_span,
+            arg,
+        } => ValueKind::Intrinsic {
             name,
             name_span: name_span.start.min(len)..name_span.end.min(len),
             arg: Box::new(clamp(*arg, len)),

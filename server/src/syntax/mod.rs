@@ -2,9 +2,9 @@
 
 mod errors;
 mod json;
+pub mod rules;
 #[cfg(test)]
 mod tests;
-pub mod rules;
 pub mod value;
 mod yaml;
 

@@ -5,7 +5,10 @@ fn yaml(text: &str) -> (serde_json::Value, Vec<String>) {
     let doc = parse_value(Lang::Yaml, text);
     (
         doc.value.map(|v| v.to_json()).unwrap_or_default(),
-        doc.findings.iter().map(|f| format!("{}: {}", f.rule, f.message)).collect(),
+        doc.findings
+            .iter()
+            .map(|f| format!("{}: {}", f.rule, f.message))
+            .collect(),
     )
 }
 
@@ -13,7 +16,10 @@ fn json_doc(text: &str) -> (serde_json::Value, Vec<String>) {
     let doc = parse_value(Lang::Json, text);
     (
         doc.value.map(|v| v.to_json()).unwrap_or_default(),
-        doc.findings.iter().map(|f| format!("{}: {}", f.rule, f.message)).collect(),
+        doc.findings
+            .iter()
+            .map(|f| format!("{}: {}", f.rule, f.message))
+            .collect(),
     )
 }
 
@@ -67,7 +73,9 @@ fn duplicate_keys_are_reported_in_both_formats() {
 
 #[test]
 fn json_intrinsics_and_escapes() {
-    let (v, errs) = json_doc(r#"{"R": {"Fn::GetAtt": ["T", "Arn"]}, "S": "a\u00e9\ud83d\ude00\n", "C": {"Condition": "X"}}"#);
+    let (v, errs) = json_doc(
+        r#"{"R": {"Fn::GetAtt": ["T", "Arn"]}, "S": "a\u00e9\ud83d\ude00\n", "C": {"Condition": "X"}}"#,
+    );
     assert!(errs.is_empty());
     assert_eq!(v["R"], json!({"Fn::GetAtt": ["T", "Arn"]}));
     assert_eq!(v["S"], json!("aé😀\n"));
@@ -115,7 +123,10 @@ fn deep_nesting_is_cut_off_without_overflow() {
     assert!(doc.findings.iter().any(|f| f.rule == "syntax/too-deep"));
     let yaml_text = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
     let doc = parse_value(Lang::Yaml, &yaml_text);
-    assert!(doc.findings.iter().any(|f| f.rule == "syntax/too-deep" || f.rule == "syntax/parse-error"));
+    assert!(doc
+        .findings
+        .iter()
+        .any(|f| f.rule == "syntax/too-deep" || f.rule == "syntax/parse-error"));
 }
 
 #[test]

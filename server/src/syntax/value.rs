@@ -218,7 +218,9 @@ impl Value {
             ),
             ValueKind::Seq(items) => J::Array(items.iter().map(Value::to_json).collect()),
             ValueKind::Str(s) => J::String(s.clone()),
-            ValueKind::Num(n) => serde_json::Number::from_f64(*n).map(J::Number).unwrap_or(J::Null),
+            ValueKind::Num(n) => serde_json::Number::from_f64(*n)
+                .map(J::Number)
+                .unwrap_or(J::Null),
             ValueKind::Bool(b) => J::Bool(*b),
             ValueKind::Null => J::Null,
             ValueKind::Intrinsic { name, arg, .. } => {

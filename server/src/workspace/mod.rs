@@ -41,6 +41,33 @@ impl Parsed {
 /// parsed as, makes the reparse incremental.
 pub fn parse(path: &Path, text: Arc<str>, old: Option<(Lang, &Tree)>) -> Parsed {
     let sniffed = kind::sniff(path, &text);
+    if text.len() as u64 > crate::config::DEFAULT_MAX_FILE_SIZE {
+        // Too large to be a real template or policy: say so instead of spending seconds and memory on it.
+        let doc = if sniffed == FileKind::Other {
+            ValueDoc::default()
+        } else {
+            ValueDoc {
+                value: None,
+                findings: vec![Finding::new(
+                    &syntax::rules::TOO_LARGE,
+                    0..0,
+                    format!(
+                        "file is {:.1} MiB, over the {:.1} MiB limit; not checked",
+                        text.len() as f64 / 1_048_576.0,
+                        crate::config::DEFAULT_MAX_FILE_SIZE as f64 / 1_048_576.0
+                    ),
+                )],
+            }
+        };
+        return Parsed {
+            path: path.to_path_buf(),
+            text,
+            kind: sniffed,
+            lang: None,
+            tree: None,
+            doc,
+        };
+    }
     let lang = match sniffed {
         FileKind::Code(l) => Some(l),
         FileKind::Template | FileKind::Serverless | FileKind::Policy => Some(
