@@ -8,6 +8,7 @@ pub mod check;
 pub mod config;
 pub mod date;
 pub mod function;
+pub mod handler;
 pub mod iam;
 pub mod ide;
 pub mod lsp;
