@@ -100,6 +100,7 @@ fn display_path(path: &Path, cwd: Option<&Path>) -> String {
 pub fn run(files: &[PathBuf], config: &Config) -> Report {
     let cwd = std::env::current_dir().ok();
     let source = Files::new();
+    source.set_roots(cwd.iter().cloned().collect());
     let env = Env {
         config,
         files: &source,

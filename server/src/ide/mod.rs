@@ -99,31 +99,34 @@ pub struct Symbol {
 
 /// Completion items at `offset`.
 pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem> {
-    let _ = (file, offset, env);
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(crate::handler::ide::completion(file, offset, env));
+    out
 }
 
 /// Hover at `offset`.
 pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
-    let _ = (file, offset, env);
-    None
+    crate::handler::ide::hover(file, offset, env)
 }
 
 /// Where the thing at `offset` is defined.
 pub fn definition(file: &Parsed, offset: usize, env: &Env) -> Vec<Location> {
-    let _ = (file, offset, env);
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(crate::handler::ide::definition(file, offset, env));
+    out
 }
 
 /// Where the thing at `offset` is used.
 pub fn references(file: &Parsed, offset: usize, env: &Env) -> Vec<Location> {
-    let _ = (file, offset, env);
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(crate::handler::ide::references(file, offset, env));
+    out
 }
 
 pub fn code_lenses(file: &Parsed, env: &Env) -> Vec<CodeLens> {
-    let _ = (file, env);
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(crate::handler::ide::code_lenses(file, env));
+    out
 }
 
 pub fn symbols(file: &Parsed, env: &Env) -> Vec<Symbol> {

@@ -68,6 +68,7 @@ impl LanguageServer for Backend {
                     roots.push(convert::path_of(uri));
                 }
             }
+            s.files.set_roots(roots.clone());
             s.roots = roots;
             s.watch_dynamic = params
                 .capabilities
@@ -201,6 +202,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        crate::handler::index::invalidate();
         super::documents::schedule_all(self);
     }
 
@@ -213,6 +215,8 @@ impl LanguageServer for Backend {
         for added in &params.event.added {
             s.roots.push(convert::path_of(&added.uri));
         }
+        let roots = s.roots.clone();
+        s.files.set_roots(roots);
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

@@ -12,6 +12,31 @@ pub trait FileSource: Send + Sync {
     fn list_dir(&self, path: &Path) -> Option<Vec<String>>;
     fn is_file(&self, path: &Path) -> bool;
     fn is_dir(&self, path: &Path) -> bool;
+    /// The folders the user works in (editor workspace folders, or where `check` runs): cross-file
+    /// analysis may read inside them and looks for configs there.
+    fn roots(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
+    /// The path with symlinks resolved, so a link cannot lead analysis out of the project.
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        Some(path.to_path_buf())
+    }
+    /// A cheap fingerprint of a file's current content (modification time and size on disk, a hash of an
+    /// open buffer), for caches; `None` when the file is gone.
+    fn stamp(&self, path: &Path) -> Option<u64> {
+        self.read(path).map(|t| hash_text(&t))
+    }
+    /// Files open in the editor (their text may not be on disk yet).
+    fn open_paths(&self) -> Vec<PathBuf> {
+        Vec::new()
+    }
+}
+
+pub fn hash_text(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// Largest file another file's analysis will read (handler code, package.json, …).
@@ -21,6 +46,7 @@ const MAX_READ: u64 = 8 * 1024 * 1024;
 #[derive(Default)]
 pub struct Files {
     overlay: RwLock<HashMap<PathBuf, Arc<str>>>,
+    roots: RwLock<Vec<PathBuf>>,
 }
 
 impl Files {
@@ -37,6 +63,12 @@ impl Files {
     pub fn remove_overlay(&self, path: &Path) {
         if let Ok(mut map) = self.overlay.write() {
             map.remove(path);
+        }
+    }
+
+    pub fn set_roots(&self, roots: Vec<PathBuf>) {
+        if let Ok(mut r) = self.roots.write() {
+            *r = roots;
         }
     }
 
@@ -85,5 +117,37 @@ impl FileSource for Files {
 
     fn is_dir(&self, path: &Path) -> bool {
         path.is_dir()
+    }
+
+    fn roots(&self) -> Vec<PathBuf> {
+        self.roots.read().map(|r| r.clone()).unwrap_or_default()
+    }
+
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        match std::fs::canonicalize(path) {
+            Ok(p) => Some(p),
+            // A buffer not saved yet has no real path but its own.
+            Err(_) => self.overlay(path).map(|_| path.to_path_buf()),
+        }
+    }
+
+    fn stamp(&self, path: &Path) -> Option<u64> {
+        if let Some(text) = self.overlay(path) {
+            return Some(hash_text(&text));
+        }
+        let meta = std::fs::metadata(path).ok()?;
+        let nanos = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as u64);
+        Some(nanos ^ meta.len().rotate_left(48) ^ 1)
+    }
+
+    fn open_paths(&self) -> Vec<PathBuf> {
+        self.overlay
+            .read()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
     }
 }
