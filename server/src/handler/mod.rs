@@ -16,6 +16,8 @@ pub mod index;
 pub mod paths;
 pub mod resolve;
 pub mod rules;
+#[cfg(test)]
+mod tests;
 
 pub use index::{functions_for_code, CodeUse};
 pub use rules::RULES;

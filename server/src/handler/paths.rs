@@ -244,9 +244,11 @@ fn has_drive(s: &str) -> bool {
 
 /// `path` relative to `base` for messages (`hello_world/app.py`), or the path itself.
 pub fn shown(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| path.display().to_string())
+    match path.strip_prefix(base) {
+        Ok(p) if p.as_os_str().is_empty() => ".".to_string(),
+        Ok(p) => p.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -208,6 +208,9 @@ pub fn resolve(f: &FunctionConfig, files: &dyn crate::workspace::FileSource) -> 
         return None;
     }
     let mut res = Resolution::default();
+    if let Some(code) = &f.inline_code {
+        return resolve_inline(f, code.str()?, handler);
+    }
     let prepared = match prepare(f, files, &mut res) {
         Step::NotApplicable => return None,
         Step::Stopped => return Some(res),
@@ -783,9 +786,16 @@ fn resolve_node(cx: &Ctx, res: &mut Resolution) {
     let mut parts = export_path.split('.');
     let first = parts.next().unwrap_or("");
     let nested = parts.next().is_some();
-    let def = find_export(cx, &path, &facts, first, 0);
-    let def = match def {
-        Export::Found(d) => d,
+    let def = match find_export(cx, &path, &facts, first, 0) {
+        Export::Found(at, d) => {
+            // Re-exported: the definition (and its spans) live in the other module.
+            if at != path {
+                res.lang = Lang::from_path(&at);
+                res.facts = cx.facts(&at, res.lang.unwrap_or(Lang::JavaScript));
+                res.file = Some(at);
+            }
+            *d
+        }
         Export::Unknown => return,
         Export::Missing => {
             cx.missing_symbol(
@@ -797,6 +807,7 @@ fn resolve_node(cx: &Ctx, res: &mut Resolution) {
             return;
         }
     };
+    let def_path = res.file.clone().unwrap_or_else(|| path.clone());
     let runtime = cx.f.runtime_id();
     if !nested {
         if let Some(params) = def.params.as_deref() {
@@ -822,7 +833,7 @@ fn resolve_node(cx: &Ctx, res: &mut Resolution) {
                         )
                     },
                 )
-                .related(&path, def.name_span.clone(), "callback handler defined here");
+                .related(&def_path, def.name_span.clone(), "callback handler defined here");
                 if !fails {
                     p = p.severity(Severity::Warning);
                 }
@@ -837,7 +848,7 @@ fn resolve_node(cx: &Ctx, res: &mut Resolution) {
 }
 
 enum Export {
-    Found(Def),
+    Found(PathBuf, Box<Def>),
     Missing,
     Unknown,
 }
@@ -864,19 +875,20 @@ fn find_export(cx: &Ctx, path: &Path, facts: &Facts, name: &str, depth: usize) -
         {
             if depth < 4 {
                 if let Some((p, f)) = local_module(cx, path, spec) {
-                    if let Export::Found(d) = find_export(cx, &p, &f, original, depth + 1) {
-                        return Export::Found(d);
+                    if let found @ Export::Found(..) = find_export(cx, &p, &f, original, depth + 1)
+                    {
+                        return found;
                     }
                 }
             }
         }
-        return Export::Found(d.clone());
+        return Export::Found(path.to_path_buf(), Box::new(d.clone()));
     }
     for (n, _, spec) in &facts.js.reexports {
         if n.is_none() && depth < 4 {
             if let Some((p, f)) = local_module(cx, path, spec) {
-                if let Export::Found(d) = find_export(cx, &p, &f, name, depth + 1) {
-                    return Export::Found(d);
+                if let found @ Export::Found(..) = find_export(cx, &p, &f, name, depth + 1) {
+                    return found;
                 }
             }
         }
@@ -1489,4 +1501,138 @@ fn resolve_rust(cx: &Ctx, res: &mut Resolution) {
             res.file = Some(p);
         }
     }
+}
+
+/// Inline code (SAM `InlineCode`, CloudFormation `Code.ZipFile`) is deployed as `index.py` or
+/// `index.js` (CommonJS, no `package.json`): checked like a file, with findings on the `Handler`.
+fn resolve_inline(f: &FunctionConfig, text: &str, handler: &str) -> Option<Resolution> {
+    let runtime = f.runtime_id()?;
+    let (family, lang, ext) = if runtime.starts_with("python") {
+        (Family::Python, Lang::Python, "py")
+    } else if runtime.starts_with("nodejs") {
+        (Family::Node, Lang::JavaScript, "js")
+    } else {
+        return None;
+    };
+    let mut res = Resolution {
+        family: Some(family),
+        lang: Some(lang),
+        ..Resolution::default()
+    };
+    let (module, name) = match family {
+        Family::Python => handler.rsplit_once('.')?,
+        _ => handler.split_once('.')?,
+    };
+    if module != "index" {
+        let mut p = Problem::new(
+            &FILE_NOT_FOUND,
+            At::Handler,
+            format!(
+                "inline code is deployed as `index.{ext}`, so the handler must be `index.{name}`, not \
+                 `{handler}`"
+            ),
+        );
+        p.changes.push(Change::Handler(format!("index.{name}")));
+        res.problems.push(p);
+        return Some(res);
+    }
+    let facts = Arc::new(code::extract(lang, text));
+    let top = |n: &str| {
+        facts
+            .defs
+            .iter()
+            .find(|d| d.scope.is_empty() && d.name == n)
+    };
+    let first = name.split('.').next().unwrap_or(name);
+    let Some(def) = top(first).cloned() else {
+        let unknown = match family {
+            Family::Python => facts.star_import,
+            _ => facts.js.opaque,
+        };
+        if !unknown && !facts.has_errors {
+            let names: Vec<&str> = facts
+                .defs
+                .iter()
+                .filter(|d| d.scope.is_empty() && d.is_callable())
+                .map(|d| d.name.as_str())
+                .collect();
+            let mut p = Problem::new(
+                &SYMBOL_NOT_FOUND,
+                At::Handler,
+                format!("the inline code does not define `{first}`"),
+            );
+            if let Some(best) = crate::suggest::closest(first, names.iter().copied(), 1).first() {
+                p.message
+                    .push_str(&format!("; did you mean `index.{best}`?"));
+                p.changes.push(Change::Handler(format!("index.{best}")));
+            }
+            res.problems.push(p);
+        }
+        return Some(res);
+    };
+    match family {
+        Family::Python if def.kind == DefKind::Function && !def.decorated => {
+            if def.is_async {
+                res.problems.push(Problem::new(
+                    &PYTHON_ASYNC,
+                    At::Handler,
+                    format!(
+                        "`{first}` in the inline code is `async def`: the Python runtime never awaits it, so \
+                         every invocation fails with `Runtime.MarshalError`"
+                    ),
+                ));
+            }
+            if let Some(problem) = def.params.as_deref().and_then(python::arity_problem) {
+                res.problems.push(Problem::new(
+                    &PYTHON_SIGNATURE,
+                    At::Handler,
+                    format!("`{first}` in the inline code cannot be called as `{first}(event, context)`: {problem}"),
+                ));
+            }
+        }
+        Family::Node => {
+            let version = node_version(Some(runtime));
+            if let Some(params) = def.params.as_deref().filter(|_| !def.streaming) {
+                let length = js::length(params);
+                if length >= 3 {
+                    let fails = version.is_some_and(|v| v >= 24);
+                    let mut p = Problem::new(
+                        &NODE_CALLBACK,
+                        At::Handler,
+                        format!(
+                            "`{first}` in the inline code takes a callback ({length} parameters): nodejs24.x \
+                             refuses callback handlers at init; return the result (or a promise) instead"
+                        ),
+                    );
+                    if !fails {
+                        p = p.severity(Severity::Warning);
+                    }
+                    res.problems.push(p);
+                }
+            }
+            if !facts.js.esm.is_empty() {
+                let detected = version.is_none_or(|v| v >= 20);
+                let mut p = Problem::new(
+                    &NODE_MODULE_SYSTEM,
+                    At::Handler,
+                    format!(
+                        "the inline code uses ES module syntax (`import`/`export`) but is deployed as `index.js`, \
+                         a CommonJS file{}",
+                        if detected {
+                            ": Node.js reloads it as an ES module at every cold start, with a warning in the logs"
+                        } else {
+                            ": it fails with `SyntaxError: Cannot use import statement outside a module`"
+                        }
+                    ),
+                );
+                if detected {
+                    p = p.severity(Severity::Warning);
+                }
+                res.problems.push(p);
+            }
+        }
+        _ => {}
+    }
+    res.def = Some(def);
+    Some(res)
 }
