@@ -31,7 +31,10 @@ fn main() -> ExitCode {
         println!("{} {:?} {}", f.rule, f.span, f.message);
     }
     if let Some(v) = doc.value {
-        println!("{}", serde_json::to_string_pretty(&v.to_json()).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&v.to_json()).unwrap_or_default()
+        );
     }
     ExitCode::SUCCESS
 }
