@@ -4,6 +4,7 @@
 //! looked up one folder entry at a time so that a case-only difference is seen on every file system.
 
 use crate::workspace::FileSource;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -67,6 +68,10 @@ pub struct Project<'a> {
     pub config_dir: PathBuf,
     roots: Vec<PathBuf>,
     real_roots: std::sync::OnceLock<Vec<PathBuf>>,
+    /// Folder listings taken while resolving one function: a lookup walks the same folders many times
+    /// (each candidate file, each `package.json` on the way up).
+    listings: std::cell::RefCell<HashMap<PathBuf, Option<Arc<Vec<String>>>>>,
+    real_paths: std::cell::RefCell<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 impl<'a> Project<'a> {
@@ -94,6 +99,8 @@ impl<'a> Project<'a> {
             config_dir,
             roots,
             real_roots: std::sync::OnceLock::new(),
+            listings: Default::default(),
+            real_paths: Default::default(),
         }
     }
 
@@ -147,7 +154,7 @@ impl<'a> Project<'a> {
             let Some(name) = name.to_str() else {
                 return Lookup::Missing;
             };
-            let Some(entries) = self.files.list_dir(&cur) else {
+            let Some(entries) = self.listing(&cur) else {
                 return Lookup::Missing;
             };
             if entries.iter().any(|e| e == name) {
@@ -173,6 +180,17 @@ impl<'a> Project<'a> {
                 actual,
             },
         }
+    }
+
+    fn listing(&self, dir: &Path) -> Option<Arc<Vec<String>>> {
+        if let Some(cached) = self.listings.borrow().get(dir) {
+            return cached.clone();
+        }
+        let entries = self.files.list_dir(dir).map(Arc::new);
+        self.listings
+            .borrow_mut()
+            .insert(dir.to_path_buf(), entries.clone());
+        entries
     }
 
     /// Whether `path` is a file, looked up as `lookup` does.
@@ -204,7 +222,17 @@ impl<'a> Project<'a> {
 
     /// A symlink on the way to `path` that leads out of the project, if any.
     pub fn escapes(&self, path: &Path) -> Option<Refused> {
-        let real = self.files.real_path(path)?;
+        let cached = self.real_paths.borrow().get(path).cloned();
+        let real = match cached {
+            Some(r) => r,
+            None => {
+                let r = self.files.real_path(path);
+                self.real_paths
+                    .borrow_mut()
+                    .insert(path.to_path_buf(), r.clone());
+                r
+            }
+        }?;
         let real_roots = self.real_roots.get_or_init(|| {
             self.roots
                 .iter()
@@ -233,7 +261,7 @@ impl<'a> Project<'a> {
         if !self.contains(path) || self.escapes(path).is_some() {
             return None;
         }
-        self.files.list_dir(path)
+        self.listing(path).map(|l| l.to_vec())
     }
 }
 

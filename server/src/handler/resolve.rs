@@ -199,7 +199,7 @@ enum Step<'a> {
     NotApplicable,
     /// Resolution stopped on a problem (already recorded).
     Stopped,
-    Ready(Prepared<'a>),
+    Ready(Box<Prepared<'a>>),
 }
 
 pub fn resolve(f: &FunctionConfig, files: &dyn crate::workspace::FileSource) -> Option<Resolution> {
@@ -214,7 +214,7 @@ pub fn resolve(f: &FunctionConfig, files: &dyn crate::workspace::FileSource) -> 
     let prepared = match prepare(f, files, &mut res) {
         Step::NotApplicable => return None,
         Step::Stopped => return Some(res),
-        Step::Ready(p) => p,
+        Step::Ready(p) => *p,
     };
     res.code_dir = Some(prepared.code_dir.clone());
     res.family = Some(prepared.family);
@@ -242,7 +242,7 @@ pub fn prepare_only<'a>(
     files: &'a dyn crate::workspace::FileSource,
 ) -> Option<Prepared<'a>> {
     match prepare(f, files, &mut Resolution::default()) {
-        Step::Ready(p) => Some(p),
+        Step::Ready(p) => Some(*p),
         _ => None,
     }
 }
@@ -365,12 +365,12 @@ fn prepare<'a>(
     let Some(family) = family(f, &project, &code_dir) else {
         return Step::NotApplicable;
     };
-    Step::Ready(Prepared {
+    Step::Ready(Box::new(Prepared {
         project,
         base,
         code_dir,
         family,
-    })
+    }))
 }
 
 fn refused_problem(refused: &Refused, at: At, what: &str, written: &str) -> Problem {
@@ -1011,8 +1011,9 @@ fn package_json(cx: &Ctx, file: &Path) -> Option<(PathBuf, Arc<str>, Option<Stri
         if !cx.project.contains(d) {
             break;
         }
+        // The name is fixed, so a plain existence test does (no case-insensitive search).
         let p = d.join("package.json");
-        if let Lookup::Found(p) = cx.project.file(&p) {
+        if cx.project.files.is_file(&p) {
             let text = cx.project.read(&p)?;
             let json: serde_json::Value = serde_json::from_str(&text).ok()?;
             let ty = json

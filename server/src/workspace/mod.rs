@@ -157,7 +157,15 @@ pub fn analyze(file: &Parsed, env: &Env) -> Vec<Finding> {
         FileKind::Code(_) | FileKind::Other => {}
     }
     env.config.apply(&mut out);
-    out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
+    // The message is part of the key so that identical findings end up adjacent and `dedup` removes them.
+    out.sort_by(|a, b| {
+        (a.span.start, a.span.end, a.rule, &a.message).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.rule,
+            &b.message,
+        ))
+    });
     out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
     out
 }
