@@ -17,14 +17,11 @@ fn main() {
             let resolved = lambda_ls::handler::resolve_function(&f, &files);
             let mut findings = Vec::new();
             lambda_ls::handler::check_function(&f, &files, &mut findings);
+            // A file-level resolution (a .csproj, a crate) goes to line 1.
             let line = resolved.as_ref().and_then(|r| {
                 let text = files.read(&r.path)?;
-                (r.name_span.end > 0)
-                    .then(|| {
-                        text.get(..r.name_span.start)
-                            .map(|t| t.matches('\n').count() + 1)
-                    })
-                    .flatten()
+                text.get(..r.name_span.start)
+                    .map(|t| t.matches('\n').count() + 1)
             });
             let out = serde_json::json!({
                 "config": arg,

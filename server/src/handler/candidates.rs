@@ -43,7 +43,7 @@ pub fn handlers(
             Family::Ruby => ext == "rb",
             Family::Java => ext == "java",
             Family::Go => ext == "go" && !name.ends_with("_test.go"),
-            Family::Rust => false,
+            Family::Rust | Family::DotNet => false,
         }
     };
     let depth = if family == Family::Java { 12 } else { 4 };
@@ -176,6 +176,6 @@ fn collect(
                 }
             }
         }
-        Family::Go | Family::Rust => {}
+        Family::Go | Family::Rust | Family::DotNet => {}
     }
 }

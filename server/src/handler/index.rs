@@ -20,6 +20,8 @@ pub struct CodeUse {
     pub config: PathBuf,
     /// Logical id (templates) or function key (serverless.yml).
     pub function: String,
+    /// The function's runtime, when known (an invoke may support only some).
+    pub runtime: Option<String>,
     /// The function's key in the config.
     pub function_span: Span,
     /// The `Handler` value in the config; the function's key when the value is inherited from `Globals`.
@@ -88,6 +90,7 @@ pub fn functions_for_code(path: &Path, env: &Env) -> Vec<CodeUse> {
             out.push(CodeUse {
                 config: config.clone(),
                 function: f.name.clone(),
+                runtime: f.runtime_id().map(str::to_string),
                 function_span: f.name_span.clone(),
                 handler_span,
                 name_span: resolved.name_span,

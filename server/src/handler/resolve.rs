@@ -21,6 +21,8 @@ pub enum Family {
     Java,
     Go,
     Rust,
+    /// .NET: resolved for navigation only (no C# grammar, so no findings).
+    DotNet,
 }
 
 /// Which value of the config a problem is reported on.
@@ -138,6 +140,8 @@ fn family(f: &FunctionConfig, project: &Project, code_dir: &Path) -> Option<Fami
         Family::Ruby
     } else if runtime.starts_with("java") {
         Family::Java
+    } else if runtime.starts_with("dotnet") {
+        Family::DotNet
     } else if runtime == "go1.x" {
         if f.source == Source::Serverless {
             // serverless.yml names the built binary (`bin/hello`), not a source folder.
@@ -161,6 +165,8 @@ fn family(f: &FunctionConfig, project: &Project, code_dir: &Path) -> Option<Fami
                     Family::Go
                 } else if entries.iter().any(|e| e == "Cargo.toml") {
                     Family::Rust
+                } else if entries.iter().any(|e| e.ends_with(".csproj")) {
+                    Family::DotNet
                 } else {
                     return None;
                 }
@@ -232,6 +238,7 @@ pub fn resolve(f: &FunctionConfig, files: &dyn crate::workspace::FileSource) -> 
         Family::Java => resolve_java(&ctx, &mut res),
         Family::Go => resolve_go(&ctx, &mut res),
         Family::Rust => resolve_rust(&ctx, &mut res),
+        Family::DotNet => resolve_dotnet(&ctx, &mut res),
     }
     Some(res)
 }
@@ -1636,4 +1643,76 @@ fn resolve_inline(f: &FunctionConfig, text: &str, handler: &str) -> Option<Resol
     }
     res.def = Some(def);
     Some(res)
+}
+
+/// .NET: `Assembly::Namespace.Class::Method` (a class library), or the assembly name alone for an
+/// executable (top-level statements, native AOT's `bootstrap`), which resolves to its `.csproj`.
+fn resolve_dotnet(cx: &Ctx, res: &mut Resolution) {
+    let parts: Vec<&str> = cx.handler.split("::").collect();
+    match parts.as_slice() {
+        [_assembly, type_full, method] => {
+            let (namespace, class_path) = type_full.rsplit_once('.').unwrap_or(("", type_full));
+            let mut scope: Vec<String> = namespace
+                .split('.')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            let chain: Vec<&str> = class_path.split('+').collect();
+            let Some((inner, outer)) = chain.split_last() else {
+                return;
+            };
+            scope.extend(outer.iter().map(|s| s.to_string()));
+            let mut found: Option<(PathBuf, Def)> = None;
+            walk(cx.project, cx.code_dir, 8, &mut 4000, &mut |p, name| {
+                if !name.ends_with(".cs") {
+                    return true;
+                }
+                let Some(text) = cx.project.read(p) else {
+                    return true;
+                };
+                let facts = code::csharp_facts_of(p, &text);
+                let class = facts
+                    .defs
+                    .iter()
+                    .find(|d| d.kind == DefKind::Class && d.name == *inner && d.scope == scope);
+                let Some(class) = class else {
+                    return true;
+                };
+                let mut members = scope.clone();
+                members.push(inner.to_string());
+                let def = facts
+                    .defs
+                    .iter()
+                    .find(|d| d.kind == DefKind::Method && d.name == *method && d.scope == members)
+                    .unwrap_or(class);
+                found = Some((p.to_path_buf(), def.clone()));
+                false
+            });
+            if let Some((path, def)) = found {
+                res.file = Some(path);
+                res.def = Some(def);
+            }
+        }
+        [assembly] => {
+            let mut found = None;
+            walk(cx.project, cx.code_dir, 2, &mut 500, &mut |p, name| {
+                let Some(stem) = name.strip_suffix(".csproj") else {
+                    return true;
+                };
+                let text = cx.project.read(p).unwrap_or_default();
+                let declared = text
+                    .split("<AssemblyName>")
+                    .nth(1)
+                    .and_then(|rest| rest.split("</AssemblyName>").next())
+                    .map(str::trim);
+                if declared.unwrap_or(stem) == *assembly {
+                    found = Some(p.to_path_buf());
+                    return false;
+                }
+                true
+            });
+            res.file = found;
+        }
+        _ => {}
+    }
 }

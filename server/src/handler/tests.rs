@@ -563,3 +563,31 @@ fn inline_code_is_checked_as_index() {
         "computed code is unknown"
     );
 }
+
+#[test]
+fn dotnet_resolves_for_navigation_without_findings() {
+    let c = Case::new(&[
+        ("lib.yaml", &sam("CodeUri: ./src/Hello/\nHandler: Hello::Hello.Function::FunctionHandler\nRuntime: dotnet8")),
+        ("missing.yaml", &sam("CodeUri: ./src/Hello/\nHandler: Hello::Hello.Function::Nope\nRuntime: dotnet8")),
+        ("exe.yaml", &sam("CodeUri: ./src/Hello/\nHandler: bootstrap\nRuntime: dotnet8")),
+        (
+            "src/Hello/Function.cs",
+            "namespace Hello;\n\npublic class Function\n{\n    public string FunctionHandler(string input, ILambdaContext context) => input;\n}\n",
+        ),
+        ("src/Hello/Hello.csproj", "<Project><PropertyGroup><AssemblyName>bootstrap</AssemblyName></PropertyGroup></Project>\n"),
+    ]);
+    assert_eq!(c.rules("lib.yaml"), Vec::<String>::new());
+    assert_eq!(
+        c.resolved("lib.yaml").as_deref(),
+        Some("src/Hello/Function.cs")
+    );
+    assert_eq!(
+        c.rules("missing.yaml"),
+        Vec::<String>::new(),
+        "no grammar, no findings"
+    );
+    assert_eq!(
+        c.resolved("exe.yaml").as_deref(),
+        Some("src/Hello/Hello.csproj")
+    );
+}

@@ -3,6 +3,7 @@
 //! Java package). Extraction runs tree-sitter queries from `grammars/<lang>/` and keeps only owned data,
 //! cached by content so that templates re-checked on every keystroke do not re-parse unchanged code.
 
+pub mod csharp;
 pub mod go;
 pub mod java;
 pub mod js;
@@ -198,6 +199,15 @@ type CacheMap = HashMap<PathBuf, (u64, Arc<Facts>)>;
 
 /// Facts of a file's current text, from the cache when the text is unchanged.
 pub fn facts_of(path: &Path, lang: Lang, text: &str) -> Arc<Facts> {
+    cached(path, text, || extract(lang, text))
+}
+
+/// Facts of a C# file (scanned, not parsed: there is no C# grammar in the binary).
+pub fn csharp_facts_of(path: &Path, text: &str) -> Arc<Facts> {
+    cached(path, text, || csharp::extract(text))
+}
+
+fn cached(path: &Path, text: &str, make: impl FnOnce() -> Facts) -> Arc<Facts> {
     static CACHE: OnceLock<Mutex<CacheMap>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let hash = crate::workspace::files::hash_text(text);
@@ -208,7 +218,7 @@ pub fn facts_of(path: &Path, lang: Lang, text: &str) -> Arc<Facts> {
             }
         }
     }
-    let facts = Arc::new(extract(lang, text));
+    let facts = Arc::new(make());
     if let Ok(mut map) = cache.lock() {
         // Bounded: a workspace's handler files, not every file ever seen.
         if map.len() >= 2048 {
