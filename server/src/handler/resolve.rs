@@ -416,6 +416,18 @@ impl Ctx<'_> {
     /// Joins a handler-relative path below the code folder.
     fn join(&self, rel: &str, res: &mut Resolution) -> Option<PathBuf> {
         match self.project.join(self.code_dir, rel) {
+            Ok(p) if !p.starts_with(self.code_dir) => {
+                res.problems.push(Problem::new(
+                    &FILE_NOT_FOUND,
+                    At::Handler,
+                    format!(
+                        "the handler's module `{rel}` is outside the code folder `{}`, so it is not deployed \
+                         with the function",
+                        self.shown(self.code_dir)
+                    ),
+                ));
+                None
+            }
             Ok(p) => Some(p),
             Err(refused) => {
                 res.problems.push(refused_problem(
@@ -609,6 +621,10 @@ fn resolve_python(cx: &Ctx, res: &mut Resolution) {
     let Some(stem) = cx.join(&rel, res) else {
         return;
     };
+    if let Some(p) = shadowed_package(cx, &rel, module) {
+        res.problems.push(p);
+        return;
+    }
     let candidates = [with_ext(&stem, "py"), stem.join("__init__.py")];
     let Some(file) = cx.first_file(&candidates, res) else {
         if !res.problems.iter().any(|p| p.rule.id == OUTSIDE_PROJECT.id) {
@@ -662,6 +678,39 @@ fn resolve_python(cx: &Ctx, res: &mut Resolution) {
         }
     }
     res.def = Some(def);
+}
+
+/// A folder on the module path that Python never enters because a module file of the same name wins
+/// (`app.py` next to a folder `app/` without `__init__.py`): "No module named 'app.src'; 'app' is not a
+/// package".
+fn shadowed_package(cx: &Ctx, rel: &str, module: &str) -> Option<Problem> {
+    let segs: Vec<&str> = rel.split('/').collect();
+    let mut dir = cx.code_dir.to_path_buf();
+    for seg in &segs[..segs.len().saturating_sub(1)] {
+        if matches!(*seg, "." | ".." | "") {
+            return None;
+        }
+        let pkg = dir.join(seg);
+        let module_file = with_ext(&pkg, "py");
+        let is_module = matches!(cx.project.file(&module_file), Lookup::Found(_));
+        let is_regular_package =
+            matches!(cx.project.file(&pkg.join("__init__.py")), Lookup::Found(_));
+        if is_module && !is_regular_package && cx.project.dir(&pkg).path().is_some() {
+            let dotted = module.replace('/', ".");
+            return Some(Problem::new(
+                &FILE_NOT_FOUND,
+                At::Handler,
+                format!(
+                    "`{}` shadows the folder `{seg}/`: Python imports the module instead of the package and \
+                     fails with \"No module named '{dotted}'; '{seg}' is not a package\"; rename one of them or \
+                     add `{seg}/__init__.py`",
+                    cx.shown(&module_file)
+                ),
+            ));
+        }
+        dir = pkg;
+    }
+    None
 }
 
 /// Handlers that a Lambda layer provides (observability wrappers), never in the function's own code.

@@ -591,3 +591,39 @@ fn dotnet_resolves_for_navigation_without_findings() {
         Some("src/Hello/Hello.csproj")
     );
 }
+
+#[test]
+fn python_module_shadowing_a_package_and_paths_outside_codeuri() {
+    let c = Case::new(&[
+        (
+            "shadow.yaml",
+            &sam("CodeUri: fn/\nHandler: app/src.handler\nRuntime: python3.12"),
+        ),
+        ("fn/app.py", "def other(event, context):\n    pass\n"),
+        ("fn/app/src.py", "def handler(event, context):\n    pass\n"),
+        (
+            "regular.yaml",
+            &sam("CodeUri: reg/\nHandler: app.src.handler\nRuntime: python3.12"),
+        ),
+        ("reg/app.py", "def other(event, context):\n    pass\n"),
+        ("reg/app/__init__.py", ""),
+        ("reg/app/src.py", "def handler(event, context):\n    pass\n"),
+        (
+            "outside.yaml",
+            &sam("CodeUri: fn/\nHandler: ../shared/util.handler\nRuntime: python3.12"),
+        ),
+        ("shared/util.py", "def handler(event, context):\n    pass\n"),
+    ]);
+    let all = c.run("shadow.yaml");
+    assert_eq!(
+        all[0].1,
+        vec![("handler/file-not-found".into(), Severity::Error)]
+    );
+    assert_eq!(
+        c.rules("regular.yaml"),
+        Vec::<String>::new(),
+        "a regular package wins over the module"
+    );
+    assert_eq!(c.rules("outside.yaml"), vec!["handler/file-not-found"]);
+    assert_eq!(c.resolved("outside.yaml"), None);
+}
