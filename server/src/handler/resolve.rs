@@ -1482,8 +1482,29 @@ fn resolve_go(cx: &Ctx, res: &mut Resolution) {
             .map(|s| (p.clone(), s.clone()))
     });
     let Some((start_file, start)) = start else {
-        // Started some other way (an HTTP adapter, a custom runtime loop): nothing to check.
         res.file = mains.first().map(|(p, _)| p.clone());
+        // Started some other way (an HTTP adapter, a hand-written Runtime API loop) unless the program
+        // imports only the standard library and no HTTP client: then it never asks for an event.
+        let may_talk_to_lambda = mains.iter().any(|(_, f)| {
+            f.go.imports.iter().any(|(_, path)| {
+                let first = path.split('/').next().unwrap_or("");
+                first.contains('.') || path.starts_with("net")
+            })
+        });
+        if !may_talk_to_lambda && !mains.iter().any(|(_, f)| f.has_errors) {
+            res.problems.push(
+                Problem::new(
+                    &GO_MAIN,
+                    At::Handler,
+                    format!(
+                        "package `main` in `{}` never starts the Lambda runtime (no `lambda.Start`, and only \
+                         standard-library imports without networking): the function exits at init",
+                        cx.shown(cx.code_dir)
+                    ),
+                )
+                .severity(Severity::Warning),
+            );
+        }
         return;
     };
     let (file, def) = match &start.handler {

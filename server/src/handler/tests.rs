@@ -413,7 +413,9 @@ fn go_main_package_and_signature() {
         ("lit.yaml", &tpl("lit")),
         ("lit/main.go", "package main\n\nimport \"github.com/aws/aws-lambda-go/lambda\"\n\nfunc main() {\n\tlambda.Start(func(a, b, c int) {})\n}\n"),
         ("adapter.yaml", &tpl("adapter")),
-        ("adapter/main.go", "package main\n\nfunc main() {\n\talgnhsa.ListenAndServe(mux, nil)\n}\n"),
+        ("adapter/main.go", "package main\n\nimport \"github.com/akrylysov/algnhsa\"\n\nfunc main() {\n\talgnhsa.ListenAndServe(mux, nil)\n}\n"),
+        ("nostart.yaml", &tpl("nostart")),
+        ("nostart/main.go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"hi\")\n}\n"),
         ("lib.yaml", &tpl("lib")),
         ("lib/lib.go", "package lib\n"),
         ("empty.yaml", &tpl("empty")),
@@ -424,6 +426,10 @@ fn go_main_package_and_signature() {
     assert_eq!(c.rules("bad.yaml"), vec!["handler/go-signature"]);
     assert_eq!(c.rules("lit.yaml"), vec!["handler/go-signature"]);
     assert_eq!(c.rules("adapter.yaml"), Vec::<String>::new());
+    assert_eq!(
+        c.run("nostart.yaml")[0].1,
+        vec![("handler/go-main".into(), Severity::Warning)]
+    );
     assert_eq!(c.rules("lib.yaml"), vec!["handler/go-main"]);
     assert_eq!(c.rules("empty.yaml"), vec!["handler/go-main"]);
 }
