@@ -296,6 +296,9 @@ fn prepare<'a>(
         }
     };
     let project = Project::new(&base.join("template"), files);
+    if f.source == Source::Serverless && !serverless_on_aws(f, &project, &base) {
+        return Step::NotApplicable;
+    }
     let code_dir = match written_code {
         Some(w) => match project.join(&base, w) {
             Ok(p) => p,
@@ -378,6 +381,82 @@ fn prepare<'a>(
         code_dir,
         family,
     }))
+}
+
+/// Whether the serverless.yml declaring `f` deploys to AWS (`provider.name: aws`); the same file format
+/// serves Azure, OpenWhisk, Kubeless and others, whose handlers follow other rules.
+fn serverless_on_aws(f: &FunctionConfig, project: &Project, base: &Path) -> bool {
+    for name in ["serverless.yml", "serverless.yaml", "serverless.json"] {
+        let path = base.join(name);
+        let Some(text) = project.read(&path) else {
+            continue;
+        };
+        let summary = serverless_summary(&path, &text);
+        // The file this function comes from: same key, same place.
+        if !summary
+            .functions
+            .contains(&(f.name.clone(), f.node.span.clone()))
+        {
+            continue;
+        }
+        return match &summary.provider {
+            Some(Some(name)) => name == "aws",
+            // Absent: the framework's default is AWS. Computed: unknown, so not checked.
+            None => true,
+            Some(None) => false,
+        };
+    }
+    // Not found among the usual names (an open buffer under another name): assume AWS.
+    true
+}
+
+struct ServerlessSummary {
+    /// `provider.name`: absent, or present and a plain string (`Some(Some)`) or not (`Some(None)`).
+    provider: Option<Option<String>>,
+    functions: Vec<(String, Span)>,
+}
+
+/// The provider and function spans of a serverless.yml, cached by content (read once per function).
+fn serverless_summary(path: &Path, text: &str) -> Arc<ServerlessSummary> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Cache = HashMap<PathBuf, (u64, Arc<ServerlessSummary>)>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let hash = crate::workspace::files::hash_text(text);
+    if let Some((_, s)) = cache
+        .lock()
+        .ok()
+        .and_then(|m| m.get(path).filter(|(h, _)| *h == hash).cloned())
+    {
+        return s;
+    }
+    let lang = if path.extension().is_some_and(|e| e == "json") {
+        Lang::Json
+    } else {
+        Lang::Yaml
+    };
+    let doc = crate::syntax::parse_value(lang, text);
+    let root = doc.value.as_ref();
+    let summary = Arc::new(ServerlessSummary {
+        provider: root
+            .and_then(|r| r.get_path(&["provider", "name"]))
+            .map(|n| n.as_str().map(str::to_string)),
+        functions: root
+            .and_then(|r| r.get("functions"))
+            .and_then(|f| f.as_map())
+            .unwrap_or_default()
+            .iter()
+            .map(|(k, v)| (k.text.clone(), v.span.clone()))
+            .collect(),
+    });
+    if let Ok(mut m) = cache.lock() {
+        if m.len() > 256 {
+            m.clear();
+        }
+        m.insert(path.to_path_buf(), (hash, summary.clone()));
+    }
+    summary
 }
 
 fn refused_problem(refused: &Refused, at: At, what: &str, written: &str) -> Problem {
@@ -713,10 +792,22 @@ fn shadowed_package(cx: &Ctx, rel: &str, module: &str) -> Option<Problem> {
     None
 }
 
-/// Handlers that a Lambda layer provides (observability wrappers), never in the function's own code.
+/// Handlers that a Lambda layer provides (observability wrappers) or a framework plugin generates at
+/// packaging time (serverless-wsgi, serverless-rack), or that live in a build output folder: never in
+/// the function's own sources.
 fn is_layer_wrapper(module: &str) -> bool {
     let first = module.split(['/', '.']).next().unwrap_or("");
-    module.starts_with("/opt/")
+    let built = module
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|seg| BUILD_OUTPUTS.contains(&seg));
+    built
+        || module.starts_with("/opt/")
+        || matches!(
+            first,
+            "wsgi_handler" | "serverless_wsgi" | "rack_adapter" | "serverless_sdk"
+        )
         || matches!(
             first,
             "datadog_lambda"
@@ -1139,10 +1230,19 @@ fn module_system(cx: &Ctx, path: &Path, facts: &Facts, res: &mut Resolution) {
             };
             let detected = kind == ModuleKind::CjsDefault
                 && node_version(cx.f.runtime_id()).is_none_or(|v| v >= 20);
+            // Detected as an ES module, a file that also uses `require`/`exports` fails on those.
+            let mixed = detected && !facts.js.cjs.is_empty();
             let mut p = Problem::new(
                 &NODE_MODULE_SYSTEM,
                 At::Handler,
-                if detected {
+                if mixed {
+                    format!(
+                        "`{file}` mixes ES module syntax (`import`/`export`) with CommonJS (`require`, \
+                         `exports`): Node.js loads it as an ES module because of the former, and then fails \
+                         with `ReferenceError: require is not defined in ES module scope` (or `exports`); use \
+                         one module system"
+                    )
+                } else if detected {
                     format!(
                         "`{file}` uses ES module syntax (`import`/`export`) but is CommonJS ({why}): Node.js \
                          reloads it as an ES module at every cold start, with a warning in the logs; add \
@@ -1157,7 +1257,10 @@ fn module_system(cx: &Ctx, path: &Path, facts: &Facts, res: &mut Resolution) {
                 },
             )
             .related(path, span.clone(), "ES module syntax here");
-            if detected {
+            if let (true, Some(cjs)) = (mixed, facts.js.cjs.first()) {
+                p = p.related(path, cjs.clone(), "CommonJS syntax here");
+            }
+            if detected && !mixed {
                 p = p.severity(Severity::Warning);
             }
             if let Some((pkg_path, text, None)) = &pkg {
@@ -1184,6 +1287,9 @@ fn resolve_ruby(cx: &Ctx, res: &mut Resolution) {
         _ => return,
     };
     if file.is_empty() || method.is_empty() || scope.iter().any(|s| s.is_empty()) {
+        return;
+    }
+    if is_layer_wrapper(file) {
         return;
     }
     let Some(stem) = cx.join(file, res) else {
@@ -1288,6 +1394,11 @@ fn resolve_java(cx: &Ctx, res: &mut Resolution) {
     let chain: Vec<&str> = class_path.split('$').collect();
     let outer = chain[0];
     let Some((path, facts)) = find_java_class(cx, package, outer) else {
+        if other_jvm_language(cx) || !has_java_sources(cx) {
+            // Kotlin, Groovy, Scala or Clojure sources, or no sources at all (a prebuilt artifact): the
+            // class is somewhere we cannot read.
+            return;
+        }
         res.problems.push(Problem::new(
             &JAVA_NOT_IN_SOURCES,
             At::Handler,
@@ -1342,6 +1453,48 @@ fn resolve_java(cx: &Ctx, res: &mut Resolution) {
             res.def = Some(class);
         }
     }
+}
+
+fn has_java_sources(cx: &Ctx) -> bool {
+    let mut found = false;
+    walk(cx.project, cx.code_dir, 10, &mut 4000, &mut |_, name| {
+        found = name.ends_with(".java");
+        !found
+    });
+    found
+}
+
+/// Whether the code folder builds JVM classes from sources other than Java.
+fn other_jvm_language(cx: &Ctx) -> bool {
+    let entries = cx.project.list_dir(cx.code_dir).unwrap_or_default();
+    if entries
+        .iter()
+        .any(|e| e == "build.sbt" || e == "project.clj")
+    {
+        return true;
+    }
+    for build in ["build.gradle", "build.gradle.kts", "pom.xml"] {
+        if let Some(text) = cx.project.read(&cx.code_dir.join(build)) {
+            let t = text.to_ascii_lowercase();
+            if ["kotlin", "groovy", "scala", "clojure"]
+                .iter()
+                .any(|l| t.contains(l))
+            {
+                return true;
+            }
+        }
+        if build == "build.gradle.kts" && entries.iter().any(|e| e == build) {
+            return true;
+        }
+    }
+    let mut found = false;
+    walk(cx.project, cx.code_dir, 8, &mut 3000, &mut |_, name| {
+        found = [".kt", ".groovy", ".scala", ".clj"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        !found
+    });
+    found
 }
 
 fn find_java_class(cx: &Ctx, package: &str, class: &str) -> Option<(PathBuf, Arc<Facts>)> {
@@ -1689,7 +1842,7 @@ fn resolve_inline(f: &FunctionConfig, text: &str, handler: &str) -> Option<Resol
                 }
             }
             if !facts.js.esm.is_empty() {
-                let detected = version.is_none_or(|v| v >= 20);
+                let detected = version.is_none_or(|v| v >= 20) && facts.js.cjs.is_empty();
                 let mut p = Problem::new(
                     &NODE_MODULE_SYSTEM,
                     At::Handler,
@@ -1698,6 +1851,10 @@ fn resolve_inline(f: &FunctionConfig, text: &str, handler: &str) -> Option<Resol
                          a CommonJS file{}",
                         if detected {
                             ": Node.js reloads it as an ES module at every cold start, with a warning in the logs"
+                        } else if !facts.js.cjs.is_empty() && version.is_none_or(|v| v >= 20) {
+                            ", and also CommonJS (`require`, `exports`): loaded as an ES module because of the \
+                             former, it fails on the latter (`ReferenceError: exports is not defined in ES \
+                             module scope`)"
                         } else {
                             ": it fails with `SyntaxError: Cannot use import statement outside a module`"
                         }

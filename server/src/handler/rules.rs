@@ -222,10 +222,12 @@ pub static JAVA_NOT_IN_SOURCES: Rule = Rule {
     id: "handler/java-class-not-in-sources",
     severity: Severity::Warning,
     summary: "the Java handler class is not among the function's sources",
-    docs: "No `.java` file under the function's code folder declares the handler's class in the \
+    docs: "The function's code folder holds Java sources, but none declares the handler's class in the \
            handler's package (classes are matched by their `package` declaration, not by folder). The \
            class may come from a dependency (for example a framework's ready-made handler), so this is \
-           a warning; a misspelt package or class name fails with `ClassNotFoundException`.",
+           a warning; a misspelt package or class name fails with `ClassNotFoundException`. Folders \
+           without Java sources (a prebuilt artifact, or Kotlin, Groovy, Scala or Clojure code) are not \
+           checked.",
     bad: &[
         ("template.yaml", SAM_JAVA),
         ("HelloFunction/src/main/java/helloworld/App.java", "package hello.world;\n\npublic class App {\n    public String handleRequest(Object input, Object context) { return \"\"; }\n}\n"),

@@ -633,3 +633,38 @@ fn python_module_shadowing_a_package_and_paths_outside_codeuri() {
     assert_eq!(c.rules("outside.yaml"), vec!["handler/file-not-found"]);
     assert_eq!(c.resolved("outside.yaml"), None);
 }
+
+#[test]
+fn serverless_for_other_providers_and_generated_handlers_is_not_checked() {
+    let c = Case::new(&[
+        ("azure/serverless.yml", "service: s\nprovider:\n  name: azure\n  runtime: nodejs18\nfunctions:\n  hello:\n    handler: src/handlers/hello.sayHello\n"),
+        ("wsgi/serverless.yml", "service: s\nprovider:\n  name: aws\n  runtime: python3.12\nplugins:\n  - serverless-wsgi\nfunctions:\n  api:\n    handler: wsgi_handler.handler\n"),
+        ("built/serverless.yml", "service: s\nprovider:\n  name: aws\n  runtime: nodejs18.x\nfunctions:\n  f:\n    handler: build/js/main.handler\n"),
+        ("aws/serverless.yml", "service: s\nprovider:\n  name: aws\n  runtime: nodejs18.x\nfunctions:\n  f:\n    handler: handler.hello\n"),
+    ]);
+    assert_eq!(c.rules("azure/serverless.yml"), Vec::<String>::new());
+    assert_eq!(c.rules("wsgi/serverless.yml"), Vec::<String>::new());
+    assert_eq!(c.rules("built/serverless.yml"), Vec::<String>::new());
+    assert_eq!(
+        c.rules("aws/serverless.yml"),
+        vec!["handler/file-not-found"]
+    );
+}
+
+#[test]
+fn node_files_mixing_module_systems_fail_even_with_detection() {
+    let c = Case::new(&[
+        (
+            "t.yaml",
+            &sam("CodeUri: src/\nHandler: index.handler\nRuntime: nodejs22.x"),
+        ),
+        (
+            "src/index.js",
+            "import { Client } from 'x';\nexports.handler = async () => new Client();\n",
+        ),
+    ]);
+    assert_eq!(
+        c.run("t.yaml")[0].1,
+        vec![("handler/node-module-system".into(), Severity::Error)]
+    );
+}
