@@ -92,6 +92,41 @@ fn definition_goes_from_the_handler_value_to_the_function() {
 }
 
 #[test]
+fn definition_goes_from_the_handler_in_code_to_the_function_resources() {
+    let project = Project::new(&[("template.yaml", TEMPLATE), ("hello_world/app.py", CODE)]);
+    let mut lsp = start(&project);
+    let code_uri = project.uri("hello_world/app.py");
+    lsp.open(&code_uri, "python", 1, CODE);
+    let result = lsp
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": code_uri}, "position": pos(CODE, "lambda_handler", 1)}),
+        )
+        .expect("definition");
+    let mut got: Vec<(String, Value)> = result
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| {
+            (
+                l["uri"].as_str().unwrap_or("").to_string(),
+                l["range"]["start"].clone(),
+            )
+        })
+        .collect();
+    got.sort_by_key(|(_, start)| start["line"].as_u64());
+    let key = |name: &str| {
+        let (line, col) = find(TEMPLATE, &format!("  {name}:"));
+        json!({"line": line, "character": col + 2})
+    };
+    let t = project.uri("template.yaml");
+    assert_eq!(
+        got,
+        vec![(t.clone(), key("HelloFunction")), (t, key("AdminFunction"))]
+    );
+}
+
+#[test]
 fn references_go_from_the_function_to_every_function_resource_using_it() {
     let project = Project::new(&[("template.yaml", TEMPLATE), ("hello_world/app.py", CODE)]);
     let mut lsp = start(&project);
@@ -354,4 +389,60 @@ fn a_file_created_on_disk_clears_the_template_after_a_watched_files_notification
         )
         .expect("codeLens");
     assert_eq!(lenses.as_array().map(|a| a.len()), Some(4), "{lenses:#}");
+}
+
+#[test]
+fn definition_works_for_serverless_node_and_sam_go() {
+    let sls = "service: shop\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  list:\n    handler: src/orders.list\n";
+    let orders = "import { db } from './db.mjs';\n\nexport async function list(event) {\n  return db.all();\n}\n";
+    let tpl = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Metadata:\n      BuildMethod: go1.x\n    Properties:\n      CodeUri: api/\n      Handler: bootstrap\n      Runtime: provided.al2023\n";
+    let main = "package main\n\nimport \"github.com/aws/aws-lambda-go/lambda\"\n\nfunc serve() error {\n\treturn nil\n}\n\nfunc main() {\n\tlambda.Start(serve)\n}\n";
+    let project = Project::new(&[
+        ("serverless.yml", sls),
+        ("src/orders.mjs", orders),
+        ("template.yaml", tpl),
+        ("api/main.go", main),
+    ]);
+    let mut lsp = start(&project);
+    for (config, lang, text, needle, code, target) in [
+        (
+            "serverless.yml",
+            "yaml",
+            sls,
+            "src/orders.list",
+            "src/orders.mjs",
+            ("list(", orders),
+        ),
+        (
+            "template.yaml",
+            "yaml",
+            tpl,
+            "bootstrap",
+            "api/main.go",
+            ("serve()", main),
+        ),
+    ] {
+        let uri = project.uri(config);
+        lsp.open(&uri, lang, 1, text);
+        let result = lsp
+            .request(
+                "textDocument/definition",
+                json!({"textDocument": {"uri": uri}, "position": pos(text, needle, 3)}),
+            )
+            .expect("definition");
+        assert_eq!(result[0]["uri"], project.uri(code), "{config}: {result:#}");
+        let (line, col) = find(target.1, target.0);
+        assert_eq!(
+            result[0]["range"]["start"],
+            json!({"line": line, "character": col}),
+            "{config}"
+        );
+        let diags = lsp.diagnostics(&uri, 1);
+        assert!(
+            diags
+                .iter()
+                .all(|d| !d["code"].as_str().unwrap_or("").starts_with("handler/")),
+            "{diags:#?}"
+        );
+    }
 }

@@ -42,7 +42,19 @@ fn on_value(file: &Parsed, node: &crate::syntax::Value, offset: usize) -> bool {
     false
 }
 
+/// From a `Handler` value: the handler in code. From a handler's name in code: the function resources
+/// that run it (the handler's "definition" as a Lambda function).
 pub fn definition(file: &Parsed, offset: usize, env: &Env) -> Vec<Location> {
+    if matches!(file.kind, FileKind::Code(_)) {
+        return functions_for_code(&file.path, env)
+            .into_iter()
+            .filter(|u| u.name_span.start <= offset && offset <= u.name_span.end)
+            .map(|u| Location {
+                path: u.config,
+                span: u.function_span,
+            })
+            .collect();
+    }
     if !is_config(file) {
         return Vec::new();
     }
