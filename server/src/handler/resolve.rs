@@ -685,6 +685,18 @@ fn resolve_python(cx: &Ctx, res: &mut Resolution) {
     if is_layer_wrapper(module) {
         return;
     }
+    let top = module.split(['/', '.']).next().unwrap_or("");
+    if PYTHON_BUILTIN_MODULES.contains(&top) {
+        res.problems.push(Problem::new(
+            &FILE_NOT_FOUND,
+            At::Handler,
+            format!(
+                "`{top}` is a module built into Python: the runtime refuses it as a handler module \
+                 (`Runtime.BuiltInModuleConflict`); rename `{top}.py`"
+            ),
+        ));
+        return;
+    }
     // Dots inside a segment are package separators; `..` segments stay, so an escape is seen as one.
     let rel = module
         .split('/')
@@ -758,6 +770,24 @@ fn resolve_python(cx: &Ctx, res: &mut Resolution) {
     }
     res.def = Some(def);
 }
+
+/// `sys.builtin_module_names` of the CPython builds in Lambda's Python runtimes (3.9 to 3.13, Linux),
+/// without the private `_` modules no one names a file after. awslambdaric refuses these as handler
+/// modules before importing anything.
+const PYTHON_BUILTIN_MODULES: &[&str] = &[
+    "atexit",
+    "builtins",
+    "errno",
+    "faulthandler",
+    "gc",
+    "itertools",
+    "marshal",
+    "posix",
+    "pwd",
+    "sys",
+    "time",
+    "xxsubtype",
+];
 
 /// A folder on the module path that Python never enters because a module file of the same name wins
 /// (`app.py` next to a folder `app/` without `__init__.py`): "No module named 'app.src'; 'app' is not a

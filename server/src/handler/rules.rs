@@ -13,8 +13,11 @@ pub static FILE_NOT_FOUND: Rule = Rule {
            Framework). Lambda fails at the first invocation with `Runtime.ImportModuleError` (Python, \
            Node.js) or `LoadError` (Ruby). Python module paths use `.` or `/` between folders \
            (`src/app.handler` and `src.app.handler` both load `src/app.py`); Node.js tries `.js`, `.mjs` \
-           and `.cjs`, and with esbuild the source named by `Metadata.BuildProperties.EntryPoints`. A \
-           `CodeUri` folder that does not exist is reported here too.",
+           and `.cjs`, and with esbuild the source named by `Metadata.BuildProperties.EntryPoints`. Also \
+           reported here: a `CodeUri` folder that does not exist, a module outside `CodeUri` (not \
+           deployed), a Python module file that shadows a package folder of the same name, a Python \
+           module named like a built-in module (`time`, `sys`: `Runtime.BuiltInModuleConflict`), and \
+           inline code whose handler is not `index.<name>`.",
     bad: &[
         ("template.yaml", SAM_PY),
         ("hello_world/application.py", "def lambda_handler(event, context):\n    return {}\n"),
