@@ -446,3 +446,75 @@ fn definition_works_for_serverless_node_and_sam_go() {
         );
     }
 }
+
+#[test]
+fn quick_fixes_rename_the_handler_and_edit_package_json() {
+    let tpl = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: index.hander\n      Runtime: nodejs18.x\n";
+    let code = "import { x } from './x.js';\nexport const handler = async (event) => x(event);\n";
+    let pkg = "{\n  \"name\": \"shop\"\n}\n";
+    let project = Project::new(&[
+        ("template.yaml", tpl),
+        ("src/index.js", code),
+        ("src/package.json", pkg),
+        ("src/x.js", "export const x = (e) => e;\n"),
+    ]);
+    let mut lsp = start(&project);
+    let uri = project.uri("template.yaml");
+    lsp.open(&uri, "yaml", 1, tpl);
+    let diags = lsp.diagnostics(&uri, 1);
+    let missing = diags
+        .iter()
+        .find(|d| d["code"] == "handler/symbol-not-found")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    let actions = lsp
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": missing["range"],
+                   "context": {"diagnostics": [missing]}}),
+        )
+        .expect("codeAction");
+    let rename = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["title"] == "Change the handler to `index.handler`")
+        .unwrap_or_else(|| panic!("{actions:#}"));
+    let (line, col) = find(tpl, "index.hander");
+    assert_eq!(
+        rename["edit"]["changes"][&uri][0],
+        json!({"range": {"start": {"line": line, "character": col},
+                         "end": {"line": line, "character": col + "index.hander".len()}},
+               "newText": "index.handler"})
+    );
+
+    // After the rename, the module system is the remaining problem, fixed in package.json.
+    let fixed = tpl.replace("index.hander", "index.handler");
+    lsp.change_full(&uri, 2, &fixed);
+    let diags = lsp.diagnostics(&uri, 2);
+    let module = diags
+        .iter()
+        .find(|d| d["code"] == "handler/node-module-system")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    assert_eq!(module["severity"], 1, "an error on nodejs18.x");
+    let actions = lsp
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": module["range"],
+                   "context": {"diagnostics": [module]}}),
+        )
+        .expect("codeAction");
+    let add_type = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap_or("")
+                .contains("\"type\": \"module\"")
+        })
+        .unwrap_or_else(|| panic!("{actions:#}"));
+    let edit = &add_type["edit"]["changes"][project.uri("src/package.json")][0];
+    assert_eq!(edit["range"]["start"], json!({"line": 0, "character": 1}));
+    assert_eq!(edit["newText"], "\n  \"type\": \"module\",");
+}
