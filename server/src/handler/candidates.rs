@@ -3,8 +3,8 @@
 //! Feeds `Handler` completion and the "did you mean" of the not-found rules.
 
 use super::code::{java as javacode, js, python, ruby, Def, DefKind, Facts};
-use super::paths::Project;
-use super::resolve::{walk, Family};
+use super::paths::{walk, Project};
+use super::resolve::Family;
 use crate::function::model::{FunctionConfig, Source};
 use crate::syntax::Lang;
 use std::path::{Path, PathBuf};

@@ -279,6 +279,62 @@ pub fn shown(path: &Path, base: &Path) -> String {
     }
 }
 
+/// Folders skipped when searching sources: build outputs, dependencies, tool state.
+pub(crate) fn skipped_dir(name: &str) -> bool {
+    name.starts_with('.')
+        || matches!(
+            name,
+            "node_modules"
+                | "target"
+                | "build"
+                | "out"
+                | "bin"
+                | "obj"
+                | "dist"
+                | "__pycache__"
+                | "venv"
+                | "env"
+                | "site-packages"
+                | "vendor"
+                | "cdk.out"
+        )
+}
+
+/// Visits files below `dir` (skipping build and dependency folders), at most `budget` entries.
+/// `visit` returns false to stop.
+pub(crate) fn walk(
+    project: &Project,
+    dir: &Path,
+    depth: usize,
+    budget: &mut usize,
+    visit: &mut dyn FnMut(&Path, &str) -> bool,
+) -> bool {
+    let Some(entries) = project.list_dir(dir) else {
+        return true;
+    };
+    let mut subdirs = Vec::new();
+    for name in entries {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        let p = dir.join(&name);
+        if project.files.is_file(&p) {
+            if !visit(&p, &name) {
+                return false;
+            }
+        } else if depth > 0 && !skipped_dir(&name) {
+            subdirs.push(p);
+        }
+    }
+    for d in subdirs {
+        if !walk(project, &d, depth - 1, budget, visit) {
+            return false;
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
