@@ -168,7 +168,20 @@ pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
                 shown(path, base)
             ));
         }
-        _ => {
+        (None, Some(def)) => {
+            md.push_str(&format!(
+                "**Handler** `{}` → the function's inline code\n",
+                handler.str().unwrap_or("")
+            ));
+            if !def.signature.is_empty() {
+                md.push_str(&format!(
+                    "\n```{}\n{}\n```\n",
+                    fence(res.lang),
+                    def.signature
+                ));
+            }
+        }
+        (None, None) => {
             md.push_str(&format!(
                 "**Handler** `{}`: not resolved\n",
                 handler.str().unwrap_or("")
