@@ -12,6 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::{LspService, Server};
 
+/// How long an idle analysis thread stays around.
+const THREAD_KEEP_ALIVE: Duration = Duration::from_secs(2);
+
 /// Runs the server on stdin/stdout until `exit`. Returns the process exit code: 0 after `shutdown` then
 /// `exit`, 1 when the client went away (or sent `exit`) without `shutdown`.
 pub fn run_stdio() -> u8 {
@@ -21,7 +24,7 @@ pub fn run_stdio() -> u8 {
         // Analysis is CPU-bound: more threads than this only hold more parser state in memory. Idle ones
         // leave soon, so memory goes back down after a burst.
         .max_blocking_threads(8)
-        .thread_keep_alive(Duration::from_secs(2))
+        .thread_keep_alive(THREAD_KEEP_ALIVE)
         .enable_all()
         .build()
     {

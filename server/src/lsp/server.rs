@@ -196,8 +196,13 @@ impl LanguageServer for Backend {
             (closed, s.docs.is_empty())
         };
         if none_left {
-            // Everything is closed: a good moment to give memory back, off the message loop.
-            tokio::task::spawn_blocking(super::release_memory);
+            // Everything is closed: a good moment to give memory back, off the message loop — now, and
+            // again once idle analysis threads (and their parser state) have gone.
+            tokio::spawn(async {
+                let _ = tokio::task::spawn_blocking(super::release_memory).await;
+                tokio::time::sleep(super::THREAD_KEEP_ALIVE + Duration::from_millis(500)).await;
+                let _ = tokio::task::spawn_blocking(super::release_memory).await;
+            });
         }
         if closed {
             let _guard = self.publish_lock.lock().await;
