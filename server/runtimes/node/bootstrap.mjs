@@ -267,13 +267,20 @@ function run(handler, event, headers) {
     };
     const finishLegacy = (err, result) => finish(err, result);
     const context = makeContext(headers, finishLegacy);
+    // With callbackWaitsForEmptyEventLoop (the default), Lambda answers once the event loop is empty;
+    // `beforeExit` fires exactly then. A handler that never calls back answers null.
+    let called = null;
+    let armed = false;
+    const whenEmpty = () => {
+      if (armed) return;
+      armed = true;
+      process.once('beforeExit', () => finish(...(called || [null, null])));
+    };
     const callback = (err, result) => {
-      if (context.callbackWaitsForEmptyEventLoop) {
-        // Lambda answers once the event loop is empty; `beforeExit` fires exactly then.
-        process.once('beforeExit', () => finish(err, result));
-      } else {
-        finish(err, result);
-      }
+      if (called) return;
+      called = [err, result];
+      if (context.callbackWaitsForEmptyEventLoop) whenEmpty();
+      else finish(err, result);
     };
     if (handler[STREAMING] === 'response') {
       const stream = new ResponseStream();
@@ -308,8 +315,7 @@ function run(handler, event, headers) {
     } else if (CALLBACKS_REMOVED) {
       finish(null, ret);
     } else {
-      // A synchronous handler that never calls back: Lambda answers null once the loop is empty.
-      process.once('beforeExit', () => finish(null, null));
+      whenEmpty();
     }
   });
 }

@@ -336,7 +336,8 @@ impl Invoker {
         Ok(result)
     }
 
-    /// Stops every instance.
+    /// Stops every instance (one still running an invocation stops when that invocation ends; the
+    /// process-wide `procs::kill_all` is for exit).
     pub fn shutdown(&self) {
         let slots: Vec<Slot> = self
             .slots
@@ -350,6 +351,5 @@ impl Invoker {
                 guard.take();
             }
         }
-        procs::kill_all();
     }
 }
