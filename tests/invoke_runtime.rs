@@ -99,11 +99,14 @@ async fn invoke_fn(invoker: &Invoker, config: &Path, function: &str, event: Valu
         invoker.settings(),
     )
     .expect("prepare");
-    let (sink, _) = sink();
-    invoker
+    let (sink, streamed) = sink();
+    let result = invoker
         .invoke(&prepared.spec, &prepared.request, sink)
         .await
-        .expect("invoke")
+        .expect("invoke");
+    // Every line was streamed as it happened, and the result holds the same lines.
+    assert_eq!(*streamed.0.lock().expect("lock"), result.logs);
+    result
 }
 
 fn payload(r: &InvokeResult) -> Value {
@@ -146,7 +149,10 @@ def handler(event, context):
 fn python_success_with_context_environment_and_report() {
     let mark = unique("py-ok");
     let p = Project::new(&[
-        ("template.yaml", &template(&mark, "python3.12", "app.handler", "      Timeout: 5\n")),
+        (
+            "template.yaml",
+            &template(&mark, "python3.12", "app.handler", "      Timeout: 5\n"),
+        ),
         ("src/app.py", PY_CONTEXT),
     ]);
     let rt = rt();
@@ -160,14 +166,26 @@ fn python_success_with_context_environment_and_report() {
         assert_eq!(v["request_id"], json!(r1.request_id));
         assert_eq!(v["function_name"], "Fn");
         assert_eq!(v["function_version"], "$LATEST");
-        assert_eq!(v["arn"], "arn:aws:lambda:us-east-1:123456789012:function:Fn");
-        assert_eq!(v["memory"], "256", "memory_limit_in_mb is a string, as in Lambda");
+        assert_eq!(
+            v["arn"],
+            "arn:aws:lambda:us-east-1:123456789012:function:Fn"
+        );
+        assert_eq!(
+            v["memory"], "256",
+            "memory_limit_in_mb is a string, as in Lambda"
+        );
         assert_eq!(v["log_group"], "/aws/lambda/Fn");
         assert!(v["log_stream"].as_str().unwrap_or("").contains("[$LATEST]"));
         // The deadline is a real epoch time: the remaining time is at most the timeout and decreases.
-        let (first, second) = (v["remaining"][0].as_i64().unwrap_or(0), v["remaining"][1].as_i64().unwrap_or(0));
+        let (first, second) = (
+            v["remaining"][0].as_i64().unwrap_or(0),
+            v["remaining"][1].as_i64().unwrap_or(0),
+        );
         assert!(first <= 5000 && first > 4000, "remaining {first}");
-        assert!(second <= first - 40, "remaining time decreases: {first} then {second}");
+        assert!(
+            second <= first - 40,
+            "remaining time decreases: {first} then {second}"
+        );
         let env = &v["env"];
         assert_eq!(env["MARK"], json!(mark));
         assert_eq!(env["FROM_GLOBALS"], "global-value");
@@ -179,8 +197,14 @@ fn python_success_with_context_environment_and_report() {
         assert_eq!(env["AWS_LAMBDA_INITIALIZATION_TYPE"], "on-demand");
         assert_eq!(env["TZ"], ":UTC");
         assert!(env["AWS_REGION"].is_string() && env["AWS_DEFAULT_REGION"].is_string());
-        assert!(env["_X_AMZN_TRACE_ID"].as_str().unwrap_or("").starts_with("Root=1-"));
-        assert!(env["AWS_ACCESS_KEY_ID"].is_null() && env["HOME"].is_null(), "no host credentials by default");
+        assert!(env["_X_AMZN_TRACE_ID"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("Root=1-"));
+        assert!(
+            env["AWS_ACCESS_KEY_ID"].is_null() && env["HOME"].is_null(),
+            "no host credentials by default"
+        );
         let code = std::fs::canonicalize(p.file("src")).expect("src");
         assert_eq!(env["LAMBDA_TASK_ROOT"], json!(code.to_string_lossy()));
         assert_eq!(
@@ -191,11 +215,33 @@ fn python_success_with_context_environment_and_report() {
         assert!(api.starts_with("127.0.0.1:"), "{api}");
         // Logs: START, the function's line, END, REPORT with the cold start's init duration.
         let logs = r1.logs.join("\n");
-        assert!(logs.contains(&format!("START RequestId: {} Version: $LATEST", r1.request_id)), "{logs}");
-        assert!(logs.contains(&format!("handling {}", r1.request_id)), "{logs}");
-        assert!(logs.contains(&format!("END RequestId: {}", r1.request_id)), "{logs}");
-        let report = r1.logs.iter().find(|l| l.starts_with("REPORT")).expect("REPORT");
-        for part in ["Duration: ", "Billed Duration: ", "Memory Size: 256 MB", "Max Memory Used: ", "Init Duration: "] {
+        assert!(
+            logs.contains(&format!(
+                "START RequestId: {} Version: $LATEST",
+                r1.request_id
+            )),
+            "{logs}"
+        );
+        assert!(
+            logs.contains(&format!("handling {}", r1.request_id)),
+            "{logs}"
+        );
+        assert!(
+            logs.contains(&format!("END RequestId: {}", r1.request_id)),
+            "{logs}"
+        );
+        let report = r1
+            .logs
+            .iter()
+            .find(|l| l.starts_with("REPORT"))
+            .expect("REPORT");
+        for part in [
+            "Duration: ",
+            "Billed Duration: ",
+            "Memory Size: 256 MB",
+            "Max Memory Used: ",
+            "Init Duration: ",
+        ] {
             assert!(report.contains(part), "{report}");
         }
         assert!(r1.report.init_ms.is_some() && r1.report.max_memory_mb.is_some());
@@ -235,8 +281,18 @@ fn python_errors_init_errors_and_marshalling() {
         assert_eq!(v["errorType"], "ValueError");
         assert_eq!(v["requestId"], json!(r.request_id));
         let trace = v["stackTrace"].as_array().cloned().unwrap_or_default();
-        assert!(!trace.is_empty() && trace.iter().all(|f| !f.as_str().unwrap_or("").contains("bootstrap.py")), "{trace:?}");
-        assert!(r.logs.iter().any(|l| l == "[ERROR] ValueError: boom 7"), "{:?}", r.logs);
+        assert!(
+            !trace.is_empty()
+                && trace
+                    .iter()
+                    .all(|f| !f.as_str().unwrap_or("").contains("bootstrap.py")),
+            "{trace:?}"
+        );
+        assert!(
+            r.logs.iter().any(|l| l == "[ERROR] ValueError: boom 7"),
+            "{:?}",
+            r.logs
+        );
         // A function error keeps the instance warm.
         let ok = invoke(&invoker, &config, json!({})).await;
         assert_eq!(ok.status, Status::Success);
@@ -244,22 +300,58 @@ fn python_errors_init_errors_and_marshalling() {
         assert_eq!(payload(&ok), json!("ok"));
         let m = invoke(&invoker, &config, json!({"kind": "marshal"})).await;
         assert_eq!(m.error_type.as_deref(), Some("Runtime.MarshalError"));
-        assert!(payload(&m)["errorMessage"].as_str().unwrap_or("").contains("Unable to marshal response"));
+        assert!(payload(&m)["errorMessage"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Unable to marshal response"));
 
         let cases = [
-            ("Missing", "Runtime.HandlerNotFound", "Handler 'nope' missing on module 'app'"),
-            ("NoModule", "Runtime.ImportModuleError", "Unable to import module 'missing': No module named 'missing'"),
-            ("Syntax", "Runtime.UserCodeSyntaxError", "Syntax error in module 'broken'"),
-            ("Malformed", "Runtime.MalformedHandlerName", "Bad handler 'nodot'"),
+            (
+                "Missing",
+                "Runtime.HandlerNotFound",
+                "Handler 'nope' missing on module 'app'",
+            ),
+            (
+                "NoModule",
+                "Runtime.ImportModuleError",
+                "Unable to import module 'missing': No module named 'missing'",
+            ),
+            (
+                "Syntax",
+                "Runtime.UserCodeSyntaxError",
+                "Syntax error in module 'broken'",
+            ),
+            (
+                "Malformed",
+                "Runtime.MalformedHandlerName",
+                "Bad handler 'nodot'",
+            ),
         ];
         for (function, error_type, message) in cases {
             let r = invoke_fn(&invoker, &config, function, json!({})).await;
-            assert_eq!(r.status, Status::InitError, "{function}: {}", r.logs.join("\n"));
+            assert_eq!(
+                r.status,
+                Status::InitError,
+                "{function}: {}",
+                r.logs.join("\n")
+            );
             assert_eq!(r.error_type.as_deref(), Some(error_type), "{function}");
             let v = payload(&r);
             assert_eq!(v["errorType"], error_type);
-            assert!(v["errorMessage"].as_str().unwrap_or("").starts_with(message), "{function}: {v}");
-            assert!(r.logs.iter().any(|l| l.starts_with("INIT_REPORT") && l.contains(error_type)), "{:?}", r.logs);
+            assert!(
+                v["errorMessage"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with(message),
+                "{function}: {v}"
+            );
+            assert!(
+                r.logs
+                    .iter()
+                    .any(|l| l.starts_with("INIT_REPORT") && l.contains(error_type)),
+                "{:?}",
+                r.logs
+            );
         }
         invoker.shutdown();
     });
@@ -284,20 +376,43 @@ fn timeout_kills_the_process_group_and_the_next_invoke_works() {
         let r = invoke(&invoker, &config, json!({"slow": true})).await;
         let took = started.elapsed();
         assert_eq!(r.status, Status::Timeout);
-        assert!(took >= Duration::from_millis(950) && took < Duration::from_secs(10), "{took:?}");
+        assert!(
+            took >= Duration::from_millis(950) && took < Duration::from_secs(10),
+            "{took:?}"
+        );
         assert_eq!(r.error_type.as_deref(), Some("Sandbox.Timedout"));
         let v = payload(&r);
-        assert!(v["errorMessage"].as_str().unwrap_or("").ends_with("Task timed out after 1.00 seconds"), "{v}");
-        assert!(r.logs.iter().any(|l| l.ends_with(&format!("{} Task timed out after 1.00 seconds", r.request_id))), "{:?}", r.logs);
+        assert!(
+            v["errorMessage"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("Task timed out after 1.00 seconds"),
+            "{v}"
+        );
+        assert!(
+            r.logs.iter().any(|l| l.ends_with(&format!(
+                "{} Task timed out after 1.00 seconds",
+                r.request_id
+            ))),
+            "{:?}",
+            r.logs
+        );
         assert!(r.logs.iter().any(|l| l == "sleeping"));
-        let report = r.logs.iter().find(|l| l.starts_with("REPORT")).expect("REPORT");
+        let report = r
+            .logs
+            .iter()
+            .find(|l| l.starts_with("REPORT"))
+            .expect("REPORT");
         assert!(report.contains("Status: timeout"), "{report}");
         // The runtime and the `sleep` it started are gone.
         assert_no_processes(&mark);
         let next = invoke(&invoker, &config, json!({})).await;
         assert_eq!(next.status, Status::Success, "{}", next.logs.join("\n"));
         assert_eq!(payload(&next), json!("fast"));
-        assert!(next.report.init_ms.is_some(), "a fresh instance after a timeout");
+        assert!(
+            next.report.init_ms.is_some(),
+            "a fresh instance after a timeout"
+        );
         invoker.shutdown();
     });
     assert_no_processes(&mark);
@@ -318,7 +433,10 @@ fn a_crash_is_reported_and_the_instance_replaced() {
         let r = invoke(&invoker, &config, json!({"die": true})).await;
         assert_eq!(r.status, Status::Crash);
         assert_eq!(r.error_type.as_deref(), Some("Runtime.ExitError"));
-        assert!(payload(&r)["errorMessage"].as_str().unwrap_or("").contains("Runtime exited with error: exit status 3"));
+        assert!(payload(&r)["errorMessage"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Runtime exited with error: exit status 3"));
         let again = invoke(&invoker, &config, json!({})).await;
         assert_eq!(again.status, Status::Success);
         assert_ne!(payload(&again), first, "a new process");
@@ -344,7 +462,9 @@ fn twenty_concurrent_invokes_are_queued_into_one_instance() {
         let mut tasks = Vec::new();
         for n in 0..20 {
             let (invoker, config) = (invoker.clone(), config.clone());
-            tasks.push(tokio::spawn(async move { invoke(&invoker, &config, json!({"n": n})).await }));
+            tasks.push(tokio::spawn(async move {
+                invoke(&invoker, &config, json!({"n": n})).await
+            }));
         }
         let mut results = Vec::new();
         for t in tasks {
@@ -358,20 +478,39 @@ fn twenty_concurrent_invokes_are_queued_into_one_instance() {
             assert_eq!(r.status, Status::Success, "{}", r.logs.join("\n"));
             let v = payload(r);
             seen.push(v["n"].as_i64().unwrap_or(-1));
-            spans.push((v["start"].as_f64().unwrap_or(0.0), v["end"].as_f64().unwrap_or(0.0)));
+            spans.push((
+                v["start"].as_f64().unwrap_or(0.0),
+                v["end"].as_f64().unwrap_or(0.0),
+            ));
             pids.insert(v["pid"].as_i64().unwrap_or(0));
         }
         seen.sort();
-        assert_eq!(seen, (0..20).collect::<Vec<_>>(), "every invoke answered with its own event");
+        assert_eq!(
+            seen,
+            (0..20).collect::<Vec<_>>(),
+            "every invoke answered with its own event"
+        );
         assert_eq!(pids.len(), 1, "one warm instance");
-        assert_eq!(results.iter().filter(|r| r.report.init_ms.is_some()).count(), 1, "one cold start");
+        assert_eq!(
+            results
+                .iter()
+                .filter(|r| r.report.init_ms.is_some())
+                .count(),
+            1,
+            "one cold start"
+        );
         let mut ids: Vec<&str> = results.iter().map(|r| r.request_id.as_str()).collect();
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), 20);
         spans.sort_by(|a, b| a.0.total_cmp(&b.0));
         for w in spans.windows(2) {
-            assert!(w[0].1 <= w[1].0, "invocations overlapped: {:?} and {:?}", w[0], w[1]);
+            assert!(
+                w[0].1 <= w[1].0,
+                "invocations overlapped: {:?} and {:?}",
+                w[0],
+                w[1]
+            );
         }
         invoker.shutdown();
     });
@@ -382,15 +521,27 @@ fn twenty_concurrent_invokes_are_queued_into_one_instance() {
 fn code_changes_on_disk_restart_the_instance() {
     let mark = unique("py-reload");
     let p = Project::new(&[
-        ("template.yaml", &template(&mark, "python3.12", "app.handler", "")),
-        ("src/app.py", "def handler(event, context):\n    return 'v1'\n"),
+        (
+            "template.yaml",
+            &template(&mark, "python3.12", "app.handler", ""),
+        ),
+        (
+            "src/app.py",
+            "def handler(event, context):\n    return 'v1'\n",
+        ),
     ]);
     let rt = rt();
     rt.block_on(async {
         let invoker = Invoker::new(settings(&p)).await.expect("invoker");
         let config = p.file("template.yaml");
-        assert_eq!(payload(&invoke(&invoker, &config, json!({})).await), json!("v1"));
-        p.write("src/app.py", b"def handler(event, context):\n    return 'version 2'\n");
+        assert_eq!(
+            payload(&invoke(&invoker, &config, json!({})).await),
+            json!("v1")
+        );
+        p.write(
+            "src/app.py",
+            b"def handler(event, context):\n    return 'version 2'\n",
+        );
         let r = invoke(&invoker, &config, json!({})).await;
         assert_eq!(payload(&r), json!("version 2"));
         assert!(r.report.init_ms.is_some());
@@ -465,7 +616,10 @@ fn environment_values_are_passed_literally() {
         )
         .expect("prepare");
         let (sink, _) = sink();
-        let r = invoker.invoke(&prepared.spec, &prepared.request, sink).await.expect("invoke");
+        let r = invoker
+            .invoke(&prepared.spec, &prepared.request, sink)
+            .await
+            .expect("invoke");
         let v = payload(&r);
         assert_eq!(v["TRICKY"], "a\nb; echo `id` $(id) \"q\"");
         assert_eq!(v["FROM_FILE"], "$(touch pwned) ${HOME}");
@@ -495,20 +649,32 @@ fn payload_and_output_limits() {
         let config = p.file("template.yaml");
         let r = invoke(&invoker, &config, json!({"big": true})).await;
         assert_eq!(r.status, Status::Error);
-        assert_eq!(r.error_type.as_deref(), Some("Function.ResponseSizeTooLarge"));
+        assert_eq!(
+            r.error_type.as_deref(),
+            Some("Function.ResponseSizeTooLarge")
+        );
         let r = invoke(&invoker, &config, json!({})).await;
         assert_eq!(r.status, Status::Success);
         assert_eq!(payload(&r), json!("printed"));
         let kept: usize = r.logs.iter().map(|l| l.len()).sum();
         assert!(kept < 1024 * 1024 + 4096, "{kept}");
-        assert!(r.logs.iter().any(|l| l.contains("log output over 1024 KiB")));
-        assert!(r.logs.last().is_some_and(|l| l.starts_with("REPORT")), "platform lines survive the cap");
+        assert!(r
+            .logs
+            .iter()
+            .any(|l| l.contains("log output over 1024 KiB")));
+        assert!(
+            r.logs.last().is_some_and(|l| l.starts_with("REPORT")),
+            "platform lines survive the cap"
+        );
         // The event limit is checked before anything runs.
         let big = request::prepare(
             &Args {
                 config: config.clone(),
                 function: Some("Fn".into()),
-                event: EventChoice { json: Some(json!("z".repeat(7 * 1024 * 1024))), ..Default::default() },
+                event: EventChoice {
+                    json: Some(json!("z".repeat(7 * 1024 * 1024))),
+                    ..Default::default()
+                },
                 ..Default::default()
             },
             &Files::new(),
@@ -516,7 +682,10 @@ fn payload_and_output_limits() {
         )
         .expect("prepare");
         let (sink, _) = sink();
-        let err = invoker.invoke(&big.spec, &big.request, sink).await.err().expect("too large");
+        let err = invoker
+            .invoke(&big.spec, &big.request, sink)
+            .await
+            .expect_err("too large");
         assert!(err.to_string().contains("RequestEntityTooLarge"), "{err}");
         invoker.shutdown();
     });
@@ -578,10 +747,25 @@ fn node20_commonjs_esm_async_and_callback_handlers() {
         assert_eq!(v["mark"], json!(mark));
         let remaining = v["remaining"].as_i64().unwrap_or(0);
         assert!(remaining > 4000 && remaining <= 5000, "{remaining}");
-        assert!(r.logs.iter().any(|l| l.ends_with("\tundefined\tINFO\tcjs init")), "{:?}", r.logs);
-        assert_eq!(payload(&invoke_fn(&invoker, &config, "Esm", json!({"n": 5})).await), json!({"kind": "esm", "n": 5}));
-        assert_eq!(payload(&invoke_fn(&invoker, &config, "TypeModule", json!({})).await), json!({"kind": "type-module"}));
-        assert_eq!(payload(&invoke_fn(&invoker, &config, "Nested", json!({})).await), json!("deep"));
+        assert!(
+            r.logs
+                .iter()
+                .any(|l| l.ends_with("\tundefined\tINFO\tcjs init")),
+            "{:?}",
+            r.logs
+        );
+        assert_eq!(
+            payload(&invoke_fn(&invoker, &config, "Esm", json!({"n": 5})).await),
+            json!({"kind": "esm", "n": 5})
+        );
+        assert_eq!(
+            payload(&invoke_fn(&invoker, &config, "TypeModule", json!({})).await),
+            json!({"kind": "type-module"})
+        );
+        assert_eq!(
+            payload(&invoke_fn(&invoker, &config, "Nested", json!({})).await),
+            json!("deep")
+        );
         let cb = invoke_fn(&invoker, &config, "Callback", json!({})).await;
         assert_eq!(cb.status, Status::Success, "{}", cb.logs.join("\n"));
         assert_eq!(payload(&cb), json!({"kind": "callback", "waits": true}));
@@ -596,14 +780,29 @@ fn node20_commonjs_esm_async_and_callback_handlers() {
         let v = payload(&t);
         assert_eq!(v["errorType"], "TypeError");
         assert_eq!(v["errorMessage"], "bad input");
-        assert!(v["trace"].as_array().is_some_and(|t| t[0] == "TypeError: bad input"), "{v}");
+        assert!(
+            v["trace"]
+                .as_array()
+                .is_some_and(|t| t[0] == "TypeError: bad input"),
+            "{v}"
+        );
         let m = invoke_fn(&invoker, &config, "Missing", json!({})).await;
         assert_eq!(m.status, Status::InitError);
         assert_eq!(payload(&m)["errorType"], "Runtime.HandlerNotFound");
-        assert_eq!(payload(&m)["errorMessage"], "cjs.nope is undefined or not exported");
+        assert_eq!(
+            payload(&m)["errorMessage"],
+            "cjs.nope is undefined or not exported"
+        );
         let n = invoke_fn(&invoker, &config, "NoModule", json!({})).await;
         assert_eq!(payload(&n)["errorType"], "Runtime.ImportModuleError");
-        assert!(payload(&n)["errorMessage"].as_str().unwrap_or("").contains("Cannot find module 'absent'"), "{}", payload(&n));
+        assert!(
+            payload(&n)["errorMessage"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Cannot find module 'absent'"),
+            "{}",
+            payload(&n)
+        );
         invoker.shutdown();
     });
     assert_no_processes(&mark);
@@ -623,8 +822,14 @@ fn node24_rejects_callback_handlers_at_init() {
         for f in ["Callback", "Sync"] {
             let r = invoke_fn(&invoker, &config, f, json!({})).await;
             assert_eq!(r.status, Status::InitError, "{f}");
-            assert_eq!(r.error_type.as_deref(), Some("Runtime.CallbackHandlerDeprecated"));
-            assert_eq!(payload(&r)["errorType"], "Runtime.CallbackHandlerDeprecated");
+            assert_eq!(
+                r.error_type.as_deref(),
+                Some("Runtime.CallbackHandlerDeprecated")
+            );
+            assert_eq!(
+                payload(&r)["errorType"],
+                "Runtime.CallbackHandlerDeprecated"
+            );
         }
         // Async handlers still work, and the context has no callback-era members.
         let r = invoke_fn(&invoker, &config, "Cjs", json!({})).await;
@@ -659,26 +864,45 @@ while true; do
 done
 "#;
     let p = Project::new(&[
-        ("template.yaml", &template(&mark, "provided.al2023", "bootstrap", "      Timeout: 4\n")),
+        (
+            "template.yaml",
+            &template(&mark, "provided.al2023", "bootstrap", "      Timeout: 4\n"),
+        ),
         ("src/bootstrap", bootstrap),
     ]);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(p.file("src/bootstrap"), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        std::fs::set_permissions(
+            p.file("src/bootstrap"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .expect("chmod");
     }
     let rt = rt();
     rt.block_on(async {
         let invoker = Invoker::new(settings(&p)).await.expect("invoker");
         let config = p.file("template.yaml");
-        let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
+        let before = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
         let r = invoke(&invoker, &config, json!({"x": 1})).await;
         assert_eq!(r.status, Status::Success, "{}", r.logs.join("\n"));
         let v = payload(&r);
         assert_eq!(v["echo"], json!({"x": 1}));
         let deadline = v["deadline"].as_i64().unwrap_or(0);
-        assert!(deadline >= before + 3000 && deadline <= before + 4000 + 5000, "an epoch deadline: {deadline} vs {before}");
-        assert!(r.logs.iter().any(|l| l == "bootstrap up, handler bootstrap"), "{:?}", r.logs);
+        assert!(
+            deadline >= before + 3000 && deadline <= before + 4000 + 5000,
+            "an epoch deadline: {deadline} vs {before}"
+        );
+        assert!(
+            r.logs
+                .iter()
+                .any(|l| l == "bootstrap up, handler bootstrap"),
+            "{:?}",
+            r.logs
+        );
         let e = invoke(&invoker, &config, json!({"fail": true})).await;
         assert_eq!(e.status, Status::Error);
         assert_eq!(e.error_type.as_deref(), Some("Custom.Failure"));

@@ -32,7 +32,12 @@ static INVOKER: tokio::sync::OnceCell<Arc<Invoker>> = tokio::sync::OnceCell::con
 pub fn configure(options: Option<&serde_json::Value>) {
     let mut settings = Settings::from_env();
     if let Some(o) = options.and_then(|o| o.get("invoke")) {
-        let path = |k: &str| o.get(k).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(PathBuf::from);
+        let path = |k: &str| {
+            o.get(k)
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from)
+        };
         if let Some(p) = path("python") {
             settings.python = Some(p);
         }
@@ -42,7 +47,11 @@ pub fn configure(options: Option<&serde_json::Value>) {
         if let Some(b) = o.get("awsCredentials").and_then(|v| v.as_bool()) {
             settings.aws_credentials = b;
         }
-        if let Some(r) = o.get("region").and_then(|v| v.as_str()).filter(|s| !s.is_empty()) {
+        if let Some(r) = o
+            .get("region")
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty())
+        {
             settings.region = r.to_string();
         }
     }
@@ -90,9 +99,12 @@ fn parse_args(backend: &Backend, params: &ExecuteCommandParams) -> Result<Parsed
         .arguments
         .first()
         .and_then(|a| a.as_object())
-        .ok_or_else(|| Error::invalid_params("expected one argument object {config, function, …}"))?;
+        .ok_or_else(|| {
+            Error::invalid_params("expected one argument object {config, function, …}")
+        })?;
     let text = |k: &str| arg.get(k).and_then(|v| v.as_str()).map(str::to_string);
-    let config = text("config").ok_or_else(|| Error::invalid_params("`config` (a path) is required"))?;
+    let config =
+        text("config").ok_or_else(|| Error::invalid_params("`config` (a path) is required"))?;
     let mut config = PathBuf::from(config.strip_prefix("file://").unwrap_or(&config));
     if config.is_relative() {
         if let Some(root) = backend.session().roots.first() {
@@ -139,7 +151,10 @@ fn parse_args(backend: &Backend, params: &ExecuteCommandParams) -> Result<Parsed
 }
 
 /// Handles our commands; `None` when the command is not one of them.
-pub async fn execute(backend: &Backend, params: &ExecuteCommandParams) -> Option<Result<Option<LSPAny>>> {
+pub async fn execute(
+    backend: &Backend,
+    params: &ExecuteCommandParams,
+) -> Option<Result<Option<LSPAny>>> {
     match params.command.as_str() {
         lenses::INVOKE => Some(invoke(backend, params).await),
         lenses::INVOKE_WITH_EVENT | lenses::EVENT_CHOICES => Some(choices(backend, params).await),
@@ -167,10 +182,11 @@ async fn invoke(backend: &Backend, params: &ExecuteCommandParams) -> Result<Opti
     let invoker = invoker().await.map_err(failed)?;
     let settings = invoker.settings().clone();
     let args = parsed.args.clone();
-    let prepared = tokio::task::spawn_blocking(move || request::prepare(&args, files.as_ref(), &settings))
-        .await
-        .map_err(|_| Error::internal_error())?
-        .map_err(failed)?;
+    let prepared =
+        tokio::task::spawn_blocking(move || request::prepare(&args, files.as_ref(), &settings))
+            .await
+            .map_err(|_| Error::internal_error())?
+            .map_err(failed)?;
     let id = parsed.invocation_id;
     let config = parsed.args.config.to_string_lossy().into_owned();
     let function = prepared.spec.id.clone();
@@ -195,7 +211,9 @@ async fn invoke(backend: &Backend, params: &ExecuteCommandParams) -> Result<Opti
     let sink: crate::invoke::LogSink = Arc::new(move |line: &str| {
         let _ = tx.send(line.to_string());
     });
-    let result = invoker.invoke(&prepared.spec, &prepared.request, sink).await;
+    let result = invoker
+        .invoke(&prepared.spec, &prepared.request, sink)
+        .await;
     // Every sender is gone once the invocation ended: the forwarder drains and stops.
     let _ = forward.await;
     let result = result.map_err(failed)?;
