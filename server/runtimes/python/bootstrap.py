@@ -119,12 +119,20 @@ class LambdaContext:
         self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
         self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
         self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        # W3C trace context travels in the client context and is handed out by `w3c()`, not kept there.
+        w3c = client_context.pop("w3c", None) if isinstance(client_context, dict) else None
+        self._w3c = {k: v for k, v in (w3c or {}).items()
+                     if k in ("traceparent", "tracestate", "baggage") and isinstance(v, str)} \
+            if isinstance(w3c, dict) else {}
         self.client_context = ClientContext(client_context) if client_context else None
         self.identity = CognitoIdentity(identity or {})
         self._deadline_ms = deadline_ms
 
     def get_remaining_time_in_millis(self):
         return max(self._deadline_ms - int(round(time.time() * 1000)), 0)
+
+    def w3c(self):
+        return dict(self._w3c)
 
     def log(self, msg):
         sys.stdout.write(str(msg))
@@ -223,7 +231,8 @@ def user_frames(tb):
     for i, frame in enumerate(frames):
         if os.path.abspath(frame.filename) != THIS_FILE:
             return traceback.format_list(frames[i:])
-    return []
+    # The call itself failed (a handler taking one argument): the runtime's frame is all there is.
+    return traceback.format_list(frames)
 
 
 def error_doc(message, error_type, trace, request_id):

@@ -171,6 +171,11 @@ pub fn from_config(
             }
         }
     };
+    // `CodeUri: .` must not leave `/./` in LAMBDA_TASK_ROOT and in every path the runtime reports.
+    let code_dir: PathBuf = code_dir
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
     if !code_dir.is_dir() {
         return Err(InvokeError::Config(format!(
             "`{id}`'s code folder `{}` does not exist",
