@@ -19,10 +19,17 @@ Resources:
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).expect("write");
+    let write =
+        |name: &str, text: &str| std::fs::write(dir.path().join(name), text).expect("write");
     write("template.yaml", TEMPLATE);
-    write("app.py", "def handler(event, context):\n    return {'ok': True}\n");
-    write("index.js", "exports.handler = async () => ({ ok: true });\n");
+    write(
+        "app.py",
+        "def handler(event, context):\n    return {'ok': True}\n",
+    );
+    write(
+        "index.js",
+        "exports.handler = async () => ({ ok: true });\n",
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

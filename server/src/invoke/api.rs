@@ -69,6 +69,9 @@ pub struct Channel {
     events: mpsc::UnboundedSender<ApiEvent>,
     /// The request id the runtime is working on; results for any other id are refused.
     inflight: Mutex<Option<String>>,
+    /// Called with the request id as an event is handed over, before the runtime can print anything
+    /// for it (the `START` line goes first in the log).
+    on_delivery: std::sync::OnceLock<Box<dyn Fn(&str) + Send + Sync>>,
 }
 
 impl Channel {
@@ -83,8 +86,13 @@ impl Channel {
             next: tokio::sync::Mutex::new(next_rx),
             events: ev_tx,
             inflight: Mutex::new(None),
+            on_delivery: std::sync::OnceLock::new(),
         });
         (ch, next_tx, ev_rx)
+    }
+
+    pub fn on_delivery(&self, f: impl Fn(&str) + Send + Sync + 'static) {
+        let _ = self.on_delivery.set(Box::new(f));
     }
 
     fn inflight(&self) -> std::sync::MutexGuard<'_, Option<String>> {
@@ -284,6 +292,9 @@ async fn next(ch: &Arc<Channel>) -> Vec<u8> {
     };
     *ch.inflight() = Some(inv.request_id.clone());
     let at = Instant::now();
+    if let Some(f) = ch.on_delivery.get() {
+        f(&inv.request_id);
+    }
     let deadline = (epoch_ms() + inv.timeout_ms).to_string();
     let _ = ch.events.send(ApiEvent::Delivered {
         request_id: inv.request_id.clone(),

@@ -71,7 +71,7 @@ impl Instance {
     ) -> Result<Instance, InvokeError> {
         let l = launch::launch(spec, family, settings, runtime_dir)?;
         let (channel, next_tx, events) = Channel::new();
-        let (token, runtime_api) = api.register(channel);
+        let (token, runtime_api) = api.register(channel.clone());
         let routes = api.routes();
         let log_stream = ids::log_stream();
         let vars = env::build(
@@ -112,6 +112,10 @@ impl Instance {
                 return Err(e);
             }
         };
+        let start_logs = logs.clone();
+        channel.on_delivery(move |id| {
+            start_logs.emit(format!("START RequestId: {id} Version: $LATEST"));
+        });
         let pid = child.id().unwrap_or(0);
         procs::track(pid as i32);
         tokio::spawn(logs.clone().pump());
@@ -151,6 +155,9 @@ impl Instance {
         sink: LogSink,
         log_limit: usize,
     ) -> InvokeResult {
+        // If the caller gives up mid-invocation (an editor cancels the request), the runtime may still
+        // be busy with the event: kill it, so the next invoke starts clean instead of waiting behind it.
+        let mut abandon = KillOnDrop(Some(self.pid as i32));
         let request_id = ids::request_id();
         let cold = !self.initialized;
         self.logs.begin(sink, log_limit);
@@ -187,7 +194,6 @@ impl Instance {
                                 init_ms = Some(ms(at.saturating_duration_since(self.spawned)));
                             }
                             self.initialized = true;
-                            self.logs.emit(format!("START RequestId: {request_id} Version: $LATEST"));
                         }
                         Some(ApiEvent::Response { request_id: id, body }) if id == request_id => {
                             break Outcome { status: Status::Success, payload: body, error_type: None };
@@ -304,6 +310,7 @@ impl Instance {
             }
         }
         let logs = self.logs.end();
+        abandon.0 = None;
         InvokeResult {
             request_id,
             status: outcome.status,
@@ -311,6 +318,16 @@ impl Instance {
             error_type: outcome.error_type,
             logs,
             report,
+        }
+    }
+}
+
+struct KillOnDrop(Option<i32>);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.0 {
+            procs::kill_group(pgid);
         }
     }
 }

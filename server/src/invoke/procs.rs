@@ -47,8 +47,20 @@ pub fn kill_all() {
 /// A pipe whose ends are closed on exec, so runtimes started later never inherit another's output.
 pub fn pipe() -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0 as RawFd; 2];
+    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
     // SAFETY: `fds` is a valid array of two descriptors for the call to fill.
     let rc = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) };
+    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+    // SAFETY: as above; macOS has no pipe2, so close-on-exec is set right after (our own spawns hold
+    // the process-wide fork lock of std, so none can slip in between).
+    let rc = unsafe {
+        let rc = libc::pipe(fds.as_mut_ptr());
+        if rc == 0 {
+            libc::fcntl(fds[0], libc::F_SETFD, libc::FD_CLOEXEC);
+            libc::fcntl(fds[1], libc::F_SETFD, libc::FD_CLOEXEC);
+        }
+        rc
+    };
     if rc != 0 {
         return Err(io::Error::last_os_error());
     }
