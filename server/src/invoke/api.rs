@@ -63,6 +63,8 @@ pub enum ApiEvent {
     },
 }
 
+type DeliveryHook = Box<dyn Fn(&str) + Send + Sync>;
+
 /// One runtime process's side of the API.
 pub struct Channel {
     next: tokio::sync::Mutex<mpsc::Receiver<Invocation>>,
@@ -71,7 +73,7 @@ pub struct Channel {
     inflight: Mutex<Option<String>>,
     /// Called with the request id as an event is handed over, before the runtime can print anything
     /// for it (the `START` line goes first in the log).
-    on_delivery: std::sync::OnceLock<Box<dyn Fn(&str) + Send + Sync>>,
+    on_delivery: std::sync::OnceLock<DeliveryHook>,
 }
 
 impl Channel {
