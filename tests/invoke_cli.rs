@@ -263,3 +263,33 @@ fn events_list_and_show() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("did you mean `sqs`?"));
 }
+
+#[test]
+fn serverless_yml_and_inline_code() {
+    let p = Project::new(&[
+        (
+            "serverless.yml",
+            "service: shop\nprovider:\n  name: aws\n  runtime: python3.12\n  environment:\n    STAGE: dev\nfunctions:\n  hello:\n    handler: src/handler.hello\n    events:\n      - httpApi: GET /hello\n",
+        ),
+        (
+            "src/handler.py",
+            "import os\ndef hello(event, context):\n    return {'stage': os.environ['STAGE'], 'route': event.get('routeKey'), 'timeout': os.environ['AWS_LAMBDA_FUNCTION_TIMEOUT'], 'memory': context.memory_limit_in_mb}\n",
+        ),
+        (
+            "inline.yaml",
+            "Resources:\n  Inline:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs20.x\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/r\n      Code:\n        ZipFile: |\n          exports.handler = async (event) => ({ inline: true, got: event });\n",
+        ),
+    ]);
+    let out = lambda_ls(&p, &["invoke", "hello"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    // Serverless defaults: 6 s and 1024 MB; the provider's environment; the httpApi sample.
+    assert_eq!(
+        v,
+        json!({"stage": "dev", "route": "$default", "timeout": "6", "memory": "1024"})
+    );
+    let out = lambda_ls(&p, &["invoke", "--template", "inline.yaml"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v, json!({"inline": true, "got": {}}));
+}
