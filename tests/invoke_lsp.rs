@@ -257,3 +257,42 @@ fn killing_the_server_does_not_orphan_the_runtime() {
     }
     drop(lsp);
 }
+
+#[test]
+fn a_cancelled_invoke_stops_the_function() {
+    let mark = format!("lsp-cancel-{}", std::process::id());
+    let text = template(&mark).replace("Timeout: 1", "Timeout: 60");
+    let p = Project::new(&[("template.yaml", &text), ("src/app.py", APP)]);
+    let config = p.file("template.yaml").to_string_lossy().into_owned();
+    let mut lsp =
+        Lsp::start_with_env(&[("LAMBDA_LS_CACHE_DIR", &p.file(".cache").to_string_lossy())]);
+    lsp.initialize(p.path(), true);
+    let id = lsp.request_async(
+        "workspace/executeCommand",
+        json!({"command": "lambda-ls.invoke", "arguments": [{"config": config, "function": "Steps", "event": {"hang": true}}]}),
+    );
+    // Wait until the function runs, then cancel.
+    lsp.wait_for("lambda-ls/invokeLog", |p| {
+        p["line"].as_str().is_some_and(|l| l.starts_with("START"))
+    });
+    assert!(processes_with(&mark) > 0);
+    lsp.notify("$/cancelRequest", json!({"id": id}));
+    let err = lsp.response(id).expect_err("cancelled");
+    assert_eq!(err["code"], -32800, "{err}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while processes_with(&mark) > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the cancelled function is still running"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The next invoke starts a fresh instance at once instead of queueing behind the hung one.
+    let started = Instant::now();
+    let r = lsp
+        .request("workspace/executeCommand", json!({"command": "lambda-ls.invoke", "arguments": [{"config": config, "function": "Steps", "event": {}}]}))
+        .expect("invoke");
+    assert_eq!(r["status"], "success", "{r:#}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(lsp.shutdown_exit().success());
+}

@@ -29,6 +29,8 @@ pub struct Instance {
     initialized: bool,
     /// Set when the process must not serve another invocation.
     pub dead: bool,
+    /// Set when an invocation was given up midway (its future dropped): the process was killed.
+    abandoned: Arc<std::sync::atomic::AtomicBool>,
     arn: String,
     region: String,
 }
@@ -132,6 +134,7 @@ impl Instance {
             spawned: Instant::now(),
             initialized: false,
             dead: false,
+            abandoned: Arc::default(),
             arn: format!(
                 "arn:aws:lambda:{}:123456789012:function:{}",
                 settings.region, spec.function_name
@@ -143,6 +146,7 @@ impl Instance {
     /// Whether this process can serve `spec` as it is now on disk.
     pub fn usable(&mut self, spec: &FunctionSpec, fingerprint: u64, region: &str) -> bool {
         !self.dead
+            && !self.abandoned.load(std::sync::atomic::Ordering::SeqCst)
             && matches!(self.child.try_wait(), Ok(None))
             && self.spec == *spec
             && self.fingerprint == fingerprint
@@ -157,7 +161,7 @@ impl Instance {
     ) -> InvokeResult {
         // If the caller gives up mid-invocation (an editor cancels the request), the runtime may still
         // be busy with the event: kill it, so the next invoke starts clean instead of waiting behind it.
-        let mut abandon = KillOnDrop(Some(self.pid as i32));
+        let mut abandon = KillOnDrop(Some((self.pid as i32, self.abandoned.clone())));
         let request_id = ids::request_id();
         let cold = !self.initialized;
         self.logs.begin(sink, log_limit);
@@ -174,8 +178,10 @@ impl Instance {
         let queued = Instant::now();
         let mut delivered: Option<Instant> = None;
         let mut init_ms: Option<f64> = None;
-        let outcome = if self.next_tx.send(inv).await.is_err() {
-            Outcome::crash(&request_id, "the runtime's API channel closed")
+        // The instance runs one invocation at a time, so the one-slot queue is always free here.
+        let outcome = if self.next_tx.try_send(inv).is_err() {
+            self.dead = true;
+            Outcome::crash(&request_id, "the runtime was not ready for a new event")
         } else {
             let init_deadline = tokio::time::Instant::from_std(
                 if cold { self.spawned } else { queued } + INIT_TIMEOUT,
@@ -322,11 +328,12 @@ impl Instance {
     }
 }
 
-struct KillOnDrop(Option<i32>);
+struct KillOnDrop(Option<(i32, Arc<std::sync::atomic::AtomicBool>)>);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
-        if let Some(pgid) = self.0 {
+        if let Some((pgid, flag)) = self.0.take() {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
             procs::kill_group(pgid);
         }
     }
