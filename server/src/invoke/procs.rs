@@ -14,7 +14,10 @@ fn live() -> std::sync::MutexGuard<'static, Option<HashSet<i32>>> {
 }
 
 pub fn track(pgid: i32) {
-    live().get_or_insert_with(HashSet::new).insert(pgid);
+    // 0 or a negative id would make `kill(-pgid)` hit our own group or every process we may signal.
+    if pgid > 0 {
+        live().get_or_insert_with(HashSet::new).insert(pgid);
+    }
 }
 
 /// Kills a process group (the instance's runtime and everything it started) and forgets it.
@@ -36,7 +39,7 @@ pub fn kill_all() {
         .as_mut()
         .map(|s| s.drain().collect())
         .unwrap_or_default();
-    for g in groups {
+    for g in groups.into_iter().filter(|g| *g > 0) {
         // SAFETY: as above.
         unsafe {
             libc::kill(-g, libc::SIGKILL);
