@@ -293,3 +293,46 @@ fn serverless_yml_and_inline_code() {
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v, json!({"inline": true, "got": {}}));
 }
+
+#[test]
+fn built_functions_run_their_sam_build_output() {
+    let template = "Transform: AWS::Serverless-2016-10-31
+Resources:
+  Ts:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: app.handler
+      CodeUri: src
+    Metadata:
+      BuildMethod: esbuild
+      BuildProperties:
+        EntryPoints: [app.ts]
+";
+    let p = Project::new(&[
+        ("template.yaml", template),
+        (
+            "src/app.ts",
+            "export const handler = async (): Promise<string> => 'source';\n",
+        ),
+    ]);
+    let out = lambda_ls(&p, &["invoke", "Ts"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the TypeScript source cannot run as is"
+    );
+    assert!(
+        text(&out.stderr).contains("run `sam build` first"),
+        "{}",
+        text(&out.stderr)
+    );
+    p.write(
+        ".aws-sam/build/Ts/app.js",
+        b"exports.handler = async () => 'built';\n",
+    );
+    let out = lambda_ls(&p, &["invoke", "Ts"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "\"built\"");
+    assert!(text(&out.stderr).contains("running the build output"));
+}

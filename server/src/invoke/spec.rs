@@ -171,6 +171,32 @@ pub fn from_config(
             }
         }
     };
+    // Functions built by `sam build` (TypeScript through esbuild, Go, Rust, makefiles) run their build
+    // output, as `sam local invoke` does: the sources are not what Lambda would load.
+    let code_dir = match f.build_method {
+        Some(method) if f.source == Source::Sam && f.inline_code.is_none() => {
+            let built = base.join(".aws-sam").join("build").join(&id);
+            if built.is_dir() {
+                warnings.push(format!(
+                    "running the build output in `{}` (BuildMethod {method}); run `sam build` after changing the code",
+                    built.display()
+                ));
+                built
+            } else {
+                warnings.push(format!(
+                    "BuildMethod {method}: no build output in `{}`; run `sam build` first (running the sources)",
+                    built.display()
+                ));
+                code_dir
+            }
+        }
+        _ => code_dir,
+    };
+    if f.layers.is_some() {
+        warnings.push(format!(
+            "`{id}` uses Layers, which are not available locally (nothing is mounted at /opt)"
+        ));
+    }
     // `CodeUri: .` must not leave `/./` in LAMBDA_TASK_ROOT and in every path the runtime reports.
     let code_dir: PathBuf = code_dir
         .components()
