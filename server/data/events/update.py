@@ -51,7 +51,7 @@ CATALOG = [
     ("cloudwatch-logs", "CloudWatch Logs subscription (gzipped, base64 data)", ["CloudWatchLogs"], ["cloudwatchLog"], None, "crate:example-cloudwatch_logs-event.json"),
     ("cloudwatch-alarm", "CloudWatch metric alarm state change", [], [], None, "crate:example-cloudwatch-alarm-metric.json"),
     ("cognito-sync", "Cognito Sync trigger", [], [], None, "crate:example-cognito-event.json"),
-    ("cognito-pre-signup", "Cognito user pool pre sign-up trigger", ["Cognito:PreSignUp"], ["cognitoUserPool:PreSignUp"], None, "crate:example-cognito-event-userpools-presignup.json"),
+    ("cognito-pre-signup", "Cognito user pool pre sign-up trigger", ["Cognito:PreSignUp", "Cognito"], ["cognitoUserPool:PreSignUp", "cognitoUserPool"], None, "crate:example-cognito-event-userpools-presignup.json"),
     ("cognito-post-confirmation", "Cognito user pool post confirmation trigger", ["Cognito:PostConfirmation"], ["cognitoUserPool:PostConfirmation"], None, "crate:example-cognito-event-userpools-postconfirmation.json"),
     ("cognito-pre-authentication", "Cognito user pool pre authentication trigger", ["Cognito:PreAuthentication"], ["cognitoUserPool:PreAuthentication"], None, "crate:example-cognito-event-userpools-preauthentication.json"),
     ("cognito-post-authentication", "Cognito user pool post authentication trigger", ["Cognito:PostAuthentication"], ["cognitoUserPool:PostAuthentication"], None, "crate:example-cognito-event-userpools-postauthentication.json"),
