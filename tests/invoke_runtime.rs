@@ -844,24 +844,28 @@ fn node24_rejects_callback_handlers_at_init() {
 #[test]
 fn provided_al2023_runs_the_users_bootstrap() {
     let mark = unique("provided");
-    let bootstrap = r#"#!/bin/sh
-# A custom runtime in shell: it speaks the Runtime API with curl.
-set -eu
-API="http://${AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime"
-echo "bootstrap up, handler $_HANDLER"
-while true; do
-  HEADERS="$(mktemp)"
-  EVENT="$(curl -sS -D "$HEADERS" "$API/invocation/next")"
-  ID="$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$HEADERS" | tr -d '\r' | cut -d' ' -f2)"
-  DEADLINE="$(grep -i '^Lambda-Runtime-Deadline-Ms:' "$HEADERS" | tr -d '\r' | cut -d' ' -f2)"
-  rm -f "$HEADERS"
-  echo "got $EVENT"
-  if [ "$EVENT" = '{"fail":true}' ]; then
-    curl -sS -X POST -H 'Lambda-Runtime-Function-Error-Type: Custom.Failure' "$API/invocation/$ID/error" -d '{"errorMessage":"asked to fail","errorType":"Custom.Failure"}' > /dev/null
-  else
-    curl -sS -X POST "$API/invocation/$ID/response" -d "{\"echo\":$EVENT,\"deadline\":$DEADLINE}" > /dev/null
-  fi
-done
+    // A custom runtime as a script: it speaks the Runtime API itself (standard library HTTP only).
+    let bootstrap = r#"#!/usr/bin/env python3
+import http.client, json, os, sys
+host, _, prefix = os.environ["AWS_LAMBDA_RUNTIME_API"].partition("/")
+base = ("/" + prefix if prefix else "") + "/2018-06-01/runtime"
+conn = http.client.HTTPConnection(host)
+print("bootstrap up, handler " + os.environ["_HANDLER"], flush=True)
+while True:
+    conn.request("GET", base + "/invocation/next")
+    resp = conn.getresponse()
+    event = resp.read()
+    rid = resp.getheader("Lambda-Runtime-Aws-Request-Id")
+    deadline = int(resp.getheader("Lambda-Runtime-Deadline-Ms"))
+    print("got " + event.decode(), flush=True)
+    if json.loads(event) == {"fail": True}:
+        body = json.dumps({"errorMessage": "asked to fail", "errorType": "Custom.Failure"})
+        conn.request("POST", base + "/invocation/" + rid + "/error", body,
+                     {"Lambda-Runtime-Function-Error-Type": "Custom.Failure"})
+    else:
+        body = json.dumps({"echo": json.loads(event), "deadline": deadline})
+        conn.request("POST", base + "/invocation/" + rid + "/response", body)
+    conn.getresponse().read()
 "#;
     let p = Project::new(&[
         (
