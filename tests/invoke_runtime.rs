@@ -697,7 +697,7 @@ fn node_template(mark: &str, runtime: &str) -> String {
         format!("  {name}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: {runtime}\n      Handler: {handler}\n      CodeUri: src\n      Timeout: 5\n      Environment: {{Variables: {{MARK: {mark}}}}}\n")
     };
     format!(
-        "Transform: AWS::Serverless-2016-10-31\nResources:\n{}{}{}{}{}{}{}{}{}",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n{}{}{}{}{}{}{}{}{}{}",
         f("Cjs", "cjs.handler"),
         f("Esm", "esm.handler"),
         f("TypeModule", "mod/app.handler"),
@@ -707,13 +707,14 @@ fn node_template(mark: &str, runtime: &str) -> String {
         f("Missing", "cjs.nope"),
         f("NoModule", "absent.handler"),
         f("Nested", "cjs.nested.deep"),
+        f("Circular", "cjs.circular"),
     )
 }
 
 const NODE_FILES: &[(&str, &str)] = &[
     (
         "src/cjs.js",
-        "console.log('cjs init');\nexports.handler = async (event, context) => ({ kind: 'cjs', event, id: context.awsRequestId, name: context.functionName, memory: context.memoryLimitInMB, arn: context.invokedFunctionArn, remaining: context.getRemainingTimeInMillis(), group: context.logGroupName, mark: process.env.MARK });\nexports.throws = async () => { throw new TypeError('bad input'); };\nexports.nested = { deep: async () => 'deep' };\n",
+        "console.log('cjs init');\nexports.handler = async (event, context) => ({ kind: 'cjs', event, id: context.awsRequestId, name: context.functionName, memory: context.memoryLimitInMB, arn: context.invokedFunctionArn, remaining: context.getRemainingTimeInMillis(), group: context.logGroupName, mark: process.env.MARK });\nexports.throws = async () => { throw new TypeError('bad input'); };\nexports.nested = { deep: async () => 'deep' };\nexports.circular = async () => { const o = {}; o.self = o; return o; };\n",
     ),
     ("src/esm.mjs", "export const handler = async (event) => ({ kind: 'esm', n: event.n });\n"),
     ("src/mod/package.json", "{\"type\": \"module\"}\n"),
@@ -785,6 +786,13 @@ fn node20_commonjs_esm_async_and_callback_handlers() {
                 .as_array()
                 .is_some_and(|t| t[0] == "TypeError: bad input"),
             "{v}"
+        );
+        // A result JSON cannot express is a function error, and the instance stays warm.
+        let c = invoke_fn(&invoker, &config, "Circular", json!({})).await;
+        assert_eq!(c.status, Status::Error);
+        assert_eq!(
+            payload(&c)["errorMessage"],
+            "Unable to stringify response body"
         );
         let m = invoke_fn(&invoker, &config, "Missing", json!({})).await;
         assert_eq!(m.status, Status::InitError);
