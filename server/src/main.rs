@@ -37,6 +37,11 @@ enum Command {
         /// A rule id such as `iam/version`.
         id: Option<String>,
     },
+    /// Run a function locally, as Lambda would (no Docker): logs to stderr, the payload to stdout.
+    Invoke(Box<lambda_ls::invoke::cli::InvokeArgs>),
+    /// List or show sample events.
+    #[command(subcommand)]
+    Events(lambda_ls::invoke::cli::EventsCommand),
 }
 
 #[derive(clap::Args)]
@@ -92,6 +97,8 @@ fn main() -> ExitCode {
         }
         Some(Command::Check(args)) => run_check(args),
         Some(Command::Rules { id }) => show_rules(id.as_deref()),
+        Some(Command::Invoke(args)) => ExitCode::from(lambda_ls::invoke::cli::invoke(*args)),
+        Some(Command::Events(cmd)) => ExitCode::from(lambda_ls::invoke::cli::events_command(cmd)),
     }
 }
 

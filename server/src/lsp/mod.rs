@@ -4,6 +4,7 @@
 mod convert;
 mod documents;
 mod features;
+mod invoke;
 mod server;
 mod session;
 
@@ -43,6 +44,8 @@ pub fn run_stdio() -> u8 {
             .serve(service)
             .await;
     });
+    // Functions started by `lambda-ls.invoke` must not outlive the server.
+    invoke::shutdown();
     // Analysis still running on blocking threads must not keep a closed server alive.
     runtime.shutdown_timeout(Duration::from_millis(200));
     if shutdown.load(Ordering::SeqCst) {

@@ -19,7 +19,7 @@ pub struct Backend {
 }
 
 /// Commands the server executes (`workspace/executeCommand`).
-pub const COMMANDS: &[&str] = &[];
+pub const COMMANDS: &[&str] = super::invoke::COMMANDS;
 
 impl Backend {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Self {
@@ -53,6 +53,7 @@ fn negotiate_encoding(params: &InitializeParams) -> Encoding {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = negotiate_encoding(&params);
+        super::invoke::configure(params.initialization_options.as_ref());
         {
             let mut s = self.session();
             s.encoding = encoding;
