@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { renderResult, reportLine } from "../src/render";
+
+const REPORT = "REPORT RequestId: 8f1e\tDuration: 3.21 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 31 MB";
+
+test("success: payload as JSON under a summary and the REPORT line", () => {
+  const r = renderResult("Hello", { payload: { greeting: "Grüße", n: 1 }, report: REPORT, logs: ["START", "hello"] });
+  assert.equal(r.ok, true);
+  assert.equal(r.summary, "Hello succeeded");
+  assert.deepEqual(r.logs, ["START", "hello"]);
+  const lines = r.text.split("\n");
+  assert.equal(lines[0], "// Hello succeeded");
+  assert.equal(lines[1], "// " + REPORT.replace(/\t/g, "  "));
+  assert.deepEqual(JSON.parse(lines.slice(2).join("\n")), { greeting: "Grüße", n: 1 });
+});
+
+test("function error: the error object, its type in the summary", () => {
+  const error = { errorMessage: "boom", errorType: "ValueError", stackTrace: ['  File "app.py", line 3'] };
+  const r = renderResult("Hello", { error, report: REPORT, logs: "a\nb\n" });
+  assert.equal(r.ok, false);
+  assert.equal(r.summary, "Hello failed (ValueError): boom");
+  assert.deepEqual(r.logs, ["a", "b"]);
+  assert.deepEqual(JSON.parse(r.text.split("\n").slice(2).join("\n")), error);
+});
+
+test("timeouts and errors given at the top level or as a string", () => {
+  const t = renderResult("Slow", { errorMessage: "Task timed out after 1.00 seconds", errorType: "Sandbox.Timedout" });
+  assert.equal(t.ok, false);
+  assert.match(t.summary, /Task timed out after 1\.00 seconds/);
+  const s = renderResult("F", { error: "no python3 on PATH" });
+  assert.equal(s.summary, "F failed: no python3 on PATH");
+});
+
+test("null and string payloads, and an explicit ok flag", () => {
+  assert.equal(renderResult("F", { payload: null }).text, "// F succeeded\nnull\n");
+  assert.equal(renderResult("F", { ok: true, payload: "done" }).text, '// F succeeded\n"done"\n');
+  assert.equal(renderResult("F", "raw").text, '// F: returned\n"raw"\n');
+});
+
+test("REPORT from fields, with init duration on cold starts", () => {
+  assert.equal(
+    reportLine({ requestId: "r1", durationMs: 1.5, billedDurationMs: 2, memorySizeMb: 128, maxMemoryUsedMb: 40, initDurationMs: 80.25 }),
+    "REPORT RequestId: r1\tDuration: 1.50 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 80.25 ms",
+  );
+  assert.equal(reportLine({ line: " REPORT x " }), "REPORT x");
+  assert.equal(reportLine(42), undefined);
+});
