@@ -111,6 +111,9 @@ export function parseEventList(stdout: string): { type: string; description: str
   }
   const out: { type: string; description: string }[] = [];
   for (const raw of text.split(/\r?\n/)) {
+    // A blank line ends the list (event files may follow); indented lines belong to another section.
+    if (raw.trim() === "" && out.length > 0) break;
+    if (/^\s/.test(raw)) continue;
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
     const m = /^(\S+)\s*(.*)$/.exec(line);

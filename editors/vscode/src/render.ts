@@ -23,14 +23,14 @@ function num(v: unknown): number | undefined {
 }
 
 /** The REPORT line, from a string or from its fields. */
-export function reportLine(report: unknown): string | undefined {
+export function reportLine(report: unknown, requestId?: string, status?: string): string | undefined {
   if (typeof report === "string") {
     return report.trim() === "" ? undefined : report.trim();
   }
   if (!isObj(report)) return undefined;
   if (typeof report.line === "string") return report.line.trim();
   const parts: string[] = [];
-  const id = report.requestId ?? report.request_id;
+  const id = report.requestId ?? report.request_id ?? requestId;
   if (typeof id === "string") parts.push(`RequestId: ${id}`);
   const ms = (k: string, label: string, digits: number) => {
     const v = num(report[k]);
@@ -43,13 +43,15 @@ export function reportLine(report: unknown): string | undefined {
   const used = num(report.maxMemoryUsedMb ?? report.maxMemoryUsed);
   if (used !== undefined) parts.push(`Max Memory Used: ${used} MB`);
   ms("initDurationMs", "Init Duration", 2);
+  if (status === "timeout") parts.push("Status: timeout");
+  else if (status === "initError" || status === "crash") parts.push("Status: error");
   return parts.length > 0 ? `REPORT ${parts.join("\t")}` : undefined;
 }
 
 function errorOf(result: Obj): Obj | undefined {
   const e = result.error;
-  if (isObj(e)) return e;
-  if (typeof e === "string") return { errorMessage: e };
+  if (isObj(e)) return typeof e.errorType !== "string" && typeof result.errorType === "string" ? { ...e, errorType: result.errorType } : e;
+  if (typeof e === "string") return typeof result.errorType === "string" ? { errorMessage: e, errorType: result.errorType } : { errorMessage: e };
   if (typeof result.errorMessage === "string" || typeof result.errorType === "string") {
     const out: Obj = {};
     for (const k of ["errorMessage", "errorType", "stackTrace"]) {
@@ -79,9 +81,17 @@ export function renderResult(functionName: string, result: unknown): Rendered {
     return { ok: true, summary: `${functionName} returned`, text, logs: [] };
   }
   const error = errorOf(result);
-  const explicitOk = typeof result.ok === "boolean" ? result.ok : typeof result.success === "boolean" ? result.success : undefined;
+  const status = typeof result.status === "string" ? result.status : undefined;
+  const explicitOk =
+    typeof result.ok === "boolean"
+      ? result.ok
+      : typeof result.success === "boolean"
+        ? result.success
+        : status !== undefined
+          ? status === "success"
+          : undefined;
   const ok = explicitOk ?? error === undefined;
-  const report = reportLine(result.report);
+  const report = reportLine(result.report, typeof result.requestId === "string" ? result.requestId : undefined, status);
   const logs = logsOf(result);
   const header: string[] = [];
   let summary: string;

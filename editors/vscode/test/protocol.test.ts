@@ -50,3 +50,11 @@ test("event lists: JSON or text with an optional header", () => {
   ]);
   assert.deepEqual(p.parseEventList(""), []);
 });
+
+test("event lists: the CLI's table stops before the event files section", () => {
+  const out = "apigateway-rest   API Gateway REST proxy  [Api]\nsqs               SQS batch  [SQS, sqs]\n\nEvent files next to /app/template.yaml:\n  /app/events/a.json\n";
+  assert.deepEqual(
+    p.parseEventList(out).map((e) => e.type),
+    ["apigateway-rest", "sqs"],
+  );
+});

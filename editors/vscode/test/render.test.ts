@@ -46,3 +46,28 @@ test("REPORT from fields, with init duration on cold starts", () => {
   assert.equal(reportLine({ line: " REPORT x " }), "REPORT x");
   assert.equal(reportLine(42), undefined);
 });
+
+test("the server's result shape: status, requestId beside report fields, error with errorType", () => {
+  const ok = renderResult("Hello", {
+    requestId: "c0ffee",
+    status: "success",
+    logs: ["START RequestId: c0ffee", "hello"],
+    report: { durationMs: 2.5, billedDurationMs: 3, memorySizeMb: 128, maxMemoryUsedMb: 41, initDurationMs: 60.1 },
+    payload: { greeting: "hi" },
+  });
+  assert.equal(ok.ok, true);
+  assert.equal(ok.report, "REPORT RequestId: c0ffee\tDuration: 2.50 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 41 MB\tInit Duration: 60.10 ms");
+  const timeout = renderResult("Slow", {
+    requestId: "r2",
+    status: "timeout",
+    logs: [],
+    report: { durationMs: 1000, billedDurationMs: 1000, memorySizeMb: 128, maxMemoryUsedMb: null, initDurationMs: null },
+    error: { errorMessage: "Task timed out after 1.00 seconds" },
+    errorType: "Sandbox.Timedout",
+  });
+  assert.equal(timeout.ok, false);
+  assert.equal(timeout.summary, "Slow failed (Sandbox.Timedout): Task timed out after 1.00 seconds");
+  assert.match(timeout.report!, /Status: timeout$/);
+  const unhandled = renderResult("F", { status: "error", error: "not json", errorType: "Runtime.Unknown" });
+  assert.equal(unhandled.summary, "F failed (Runtime.Unknown): not json");
+});

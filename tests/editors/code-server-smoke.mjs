@@ -1,0 +1,201 @@
+// Real-editor smoke test: code-server (VS Code in a browser) with the packaged extension installed, driven by
+// Playwright in headless Chromium. Asserts that the sample app gets a diagnostic squiggle, a completion item
+// for `s3:Get` and the "▶ Invoke" code lens, and prints how long each step took.
+//
+//   node tests/editors/code-server-smoke.mjs --code-server ENTRY.js --vsix lambda-ls.vsix [--chromium /usr/bin/chromium]
+//                                          [--screenshots DIR]
+// Features listed in tests/editors/pending.json are tried too: a failure there is reported as skipped (TODO).
+import { spawn, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const require = createRequire(path.join(repo, "editors", "vscode", "package.json"));
+const { chromium } = require("playwright-core");
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const codeServer = opt("--code-server");
+const vsix = opt("--vsix");
+const chromiumPath = opt("--chromium", "/usr/bin/chromium");
+const shots = opt("--screenshots");
+if (!codeServer || !vsix) {
+  console.error("usage: code-server-smoke.mjs --code-server ENTRY.js --vsix FILE.vsix [--chromium PATH] [--screenshots DIR]");
+  process.exit(2);
+}
+const pending =
+  process.env.LAMBDA_LS_EDITOR_STRICT === "1" ? {} : JSON.parse(fs.readFileSync(path.join(here, "pending.json"), "utf8"));
+
+const t0 = Date.now();
+const timings = [];
+const mark = (what, since) => timings.push([what, Date.now() - since]);
+const counts = { pass: 0, fail: 0, skip: 0 };
+
+async function step(name, feature, fn) {
+  const start = Date.now();
+  try {
+    await fn();
+    counts.pass++;
+    console.log(`ok - ${name} (${Date.now() - start} ms)${feature && pending[feature] ? `  (passes now: remove "${feature}" from pending.json)` : ""}`);
+  } catch (e) {
+    if (feature && pending[feature]) {
+      counts.skip++;
+      console.log(`todo - ${name} # waits for ${feature}: ${pending[feature]}`);
+    } else {
+      counts.fail++;
+      console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).replace(/\n/g, "\n  ")}`);
+    }
+  }
+  if (shots) await page?.screenshot({ path: path.join(shots, `${name.replace(/[^a-z0-9]+/gi, "-")}.png`) }).catch(() => {});
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lambda-ls-smoke-"));
+const userData = path.join(tmp, "user-data");
+const extensions = path.join(tmp, "extensions");
+const workspace = path.join(tmp, "app");
+const browserProfile = path.join(tmp, "chromium-profile");
+fs.cpSync(path.join(here, "fixtures", "app"), workspace, { recursive: true });
+fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+fs.writeFileSync(
+  path.join(userData, "User", "settings.json"),
+  JSON.stringify({
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "workbench.enableExperiments": false,
+    "telemetry.telemetryLevel": "off",
+    "extensions.autoCheckUpdates": false,
+    "extensions.autoUpdate": false,
+    "update.mode": "none",
+    "security.workspace.trust.enabled": false,
+    // Word-based suggestions would offer words of the file; only the server's items count here.
+    "editor.wordBasedSuggestions": "off",
+    "editor.quickSuggestions": { other: false, comments: false, strings: false },
+    "lambdaLs.diagnostics.delayMs": 50,
+  }),
+);
+
+let server;
+let browser;
+let page;
+let exitCode = 1;
+try {
+  let start = Date.now();
+  execFileSync(process.execPath, [codeServer, "--user-data-dir", userData, "--extensions-dir", extensions, "--install-extension", path.resolve(vsix)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  mark("install the .vsix", start);
+
+  start = Date.now();
+  const port = await freePort();
+  server = spawn(
+    process.execPath,
+    [codeServer, "--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--user-data-dir", userData, "--extensions-dir", extensions,
+      "--disable-telemetry", "--disable-update-check", "--disable-getting-started-override", workspace],
+    { stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  let serverLog = "";
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s:\n${serverLog}`)), 60_000);
+    const onData = (d) => {
+      serverLog += d.toString();
+      if (/HTTP server listening on/.test(serverLog)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server.stdout.on("data", onData);
+    server.stderr.on("data", onData);
+    server.on("exit", (code) => reject(new Error(`code-server exited with ${code}:\n${serverLog}`)));
+  });
+  mark("start code-server", start);
+
+  start = Date.now();
+  const context = await chromium.launchPersistentContext(browserProfile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  browser = context;
+  page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+  mark("open the workbench", start);
+
+  const editor = page.locator(".monaco-editor[data-uri$='template.yaml']").first();
+  await step("open template.yaml through Quick Open", null, async () => {
+    // The file explorer must have the folder before Quick Open finds files in it.
+    await page.locator(".explorer-folders-view").waitFor({ timeout: 60_000 });
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget input").waitFor({ timeout: 20_000 });
+    await page.keyboard.type("template.yaml");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "template.yaml" }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press("Enter");
+    await editor.waitFor({ timeout: 20_000 });
+  });
+
+  await step("diagnostic squiggle under the misspelt runtime", null, async () => {
+    await editor.locator(".squiggly-error").first().waitFor({ timeout: 60_000 });
+    // The hover over the squiggle shows the server's message and rule id.
+    await editor.locator(".squiggly-error").first().hover();
+    await page.locator(".monaco-hover", { hasText: "nodejs22" }).first().waitFor({ timeout: 20_000 });
+    const hover = await page.locator(".monaco-hover").first().innerText();
+    if (!/function\/unknown-runtime|not a Lambda runtime/.test(hover)) throw new Error(`hover: ${hover}`);
+    await page.keyboard.press("Escape");
+  });
+
+  await step("▶ Invoke code lens above the function", "invoke", async () => {
+    await editor.locator(".codelens-decoration", { hasText: "▶ Invoke" }).first().waitFor({ timeout: 30_000 });
+  });
+
+  await step("completion offers s3:GetObject after s3:Get", "iam-completion", async () => {
+    const text = fs.readFileSync(path.join(workspace, "template.yaml"), "utf8").split("\n");
+    const line = text.findIndex((l) => l.includes("- s3:GetObject")) + 1;
+    await editor.click();
+    await page.keyboard.press("Control+G");
+    await page.keyboard.type(String(line));
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("End");
+    for (let i = 0; i < "Object".length; i++) await page.keyboard.press("Backspace");
+    await page.keyboard.press("Control+Space");
+    await page.locator(".suggest-widget .monaco-list-row", { hasText: "s3:GetObject" }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press("Escape");
+  });
+
+  exitCode = counts.fail > 0 ? 1 : 0;
+} catch (e) {
+  console.log(`not ok - smoke test setup\n  ${String(e?.stack ?? e).replace(/\n/g, "\n  ")}`);
+  counts.fail++;
+  if (shots && page) await page.screenshot({ path: path.join(shots, "setup-failure.png") }).catch(() => {});
+} finally {
+  await browser?.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {}
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+for (const [what, ms] of timings) console.log(`# ${what}: ${(ms / 1000).toFixed(1)} s`);
+console.log(`# total: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`code-server-smoke: ${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped`);
+process.exit(exitCode);
