@@ -85,11 +85,16 @@ fs.writeFileSync(
     "extensions.autoCheckUpdates": false,
     "extensions.autoUpdate": false,
     "update.mode": "none",
-    "security.workspace.trust.enabled": false,
+    // The folder opens in Restricted Mode: everything but invoke must work there.
+    "security.workspace.trust.enabled": true,
+    "security.workspace.trust.startupPrompt": "never",
     // Word-based suggestions would offer words of the file; only the server's items count here.
     "editor.wordBasedSuggestions": "off",
     "editor.quickSuggestions": { other: false, comments: false, strings: false },
     "lambdaLs.diagnostics.delayMs": 50,
+    "editor.minimap.enabled": false,
+    "editor.stickyScroll.enabled": false,
+    "editor.wordWrap": "on",
   }),
 );
 
@@ -155,12 +160,30 @@ try {
 
   await step("diagnostic squiggle under the misspelt runtime", null, async () => {
     await editor.locator(".squiggly-error").first().waitFor({ timeout: 60_000 });
-    // The hover over the squiggle shows the server's message and rule id.
-    await editor.locator(".squiggly-error").first().hover();
-    await page.locator(".monaco-hover", { hasText: "nodejs22" }).first().waitFor({ timeout: 20_000 });
-    const hover = await page.locator(".monaco-hover").first().innerText();
-    if (!/function\/unknown-runtime|not a Lambda runtime/.test(hover)) throw new Error(`hover: ${hover}`);
+    // The Problems panel shows the server's message and rule id for it.
+    await page.keyboard.press("Control+Shift+M");
+    const row = page.locator(".markers-panel .monaco-list-row", { hasText: "is not a Lambda runtime" }).first();
+    await row.waitFor({ timeout: 20_000 });
+    const text = await row.innerText();
+    if (!text.includes("function/unknown-runtime")) throw new Error(`problem row: ${text}`);
+    // VS Code counts columns in UTF-16 code units; the line holds ü, ß, ö and an emoji before the value.
+    const lines = fs.readFileSync(path.join(workspace, "template.yaml"), "utf8").split("\n");
+    const ln = lines.findIndex((l) => l.includes("Runtime: nodejs22 }"));
+    const col = lines[ln].indexOf("nodejs22 }") + 1;
+    if (!text.includes(`[Ln ${ln + 1}, Col ${col}]`)) throw new Error(`expected [Ln ${ln + 1}, Col ${col}] in: ${text}`);
+    await editor.click();
+  });
+
+  await step("Restricted Mode: invoke is refused with the reason", null, async () => {
+    await page.locator(".statusbar", { hasText: "Restricted Mode" }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press("F1");
+    await page.locator(".quick-input-widget input").waitFor({ timeout: 20_000 });
+    await page.keyboard.type("lambda-ls: Invoke function");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "lambda-ls: Invoke function" }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press("Enter");
+    await page.locator(".notification-toast", { hasText: "only in a trusted workspace" }).first().waitFor({ timeout: 20_000 });
     await page.keyboard.press("Escape");
+    await editor.click();
   });
 
   await step("▶ Invoke code lens above the function", "invoke", async () => {

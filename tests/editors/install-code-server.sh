@@ -19,6 +19,8 @@ RG="$(command -v rg || true)"
 export npm_config_unsafe_perm=true npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 {
   npm install --prefix "$DIR" --ignore-scripts "code-server@$VERSION"
+  # code-server's own native dependency (argon2 builds from source when its prebuilt download fails).
+  (cd "$DIR" && npm rebuild argon2)
   cd "$DIR/node_modules/code-server/lib/vscode"
   npm install --omit=dev --ignore-scripts
   # With bin/ present, @vscode/ripgrep's postinstall keeps it instead of downloading.

@@ -23,15 +23,11 @@ return {
     lambdaLs = {
       rules = vim.empty_dict(),
       diagnosticsDelayMs = 200,
-      invoke = {
-        passAwsCredentials = false,
-        eventsFolder = 'events',
-      },
+      invoke = vim.empty_dict(),
     },
   },
   before_init = function(params, config)
     local s = vim.deepcopy((config.settings or {}).lambdaLs or {})
-    s.trusted = true
     params.initializationOptions = vim.tbl_deep_extend('force', s, config.init_options or {})
   end,
   handlers = {

@@ -57,7 +57,6 @@ export class Server {
     const { settings, warnings } = mapSettings(vscode.workspace.getConfiguration(SECTION, scope), {
       home: os.homedir(),
       workspaceFolder: folder,
-      trusted: vscode.workspace.isTrusted,
     });
     for (const w of warnings) this.output.appendLine(`[settings] ${w}`);
     return settings;

@@ -9,6 +9,7 @@ import * as vscode from "vscode";
 import type { Server } from "./extension";
 import * as protocol from "./protocol";
 import { renderResult } from "./render";
+import { eventsFolderFor } from "./settings";
 
 export const RESULT_SCHEME = "lambda-ls-result";
 
@@ -55,8 +56,7 @@ async function sampleEvents(server: Server): Promise<{ type: string; description
 }
 
 function eventFiles(server: Server, target: protocol.InvokeTarget): string[] {
-  const folderSetting = server.settingsFor(vscode.Uri.file(target.config)).invoke.eventsFolder;
-  const dir = path.isAbsolute(folderSetting) ? folderSetting : path.join(path.dirname(target.config), folderSetting);
+  const dir = eventsFolderFor(server.settingsFor(vscode.Uri.file(target.config)), target.config);
   try {
     return fs
       .readdirSync(dir)

@@ -1,37 +1,44 @@
 // Maps the extension's `lambdaLs.*` settings to what the server reads: sent as `initializationOptions`, in
 // answers to `workspace/configuration` (section `lambdaLs`) and with `workspace/didChangeConfiguration`.
+// The keys are those of `lambda-ls.toml` in camelCase; a project's `lambda-ls.toml` wins over them.
 
 import * as path from "path";
 import { expandPath } from "./discovery";
 
 export const SECTION = "lambdaLs";
 
-export type RuleLevel = "error" | "warning" | "info" | "hint" | "off";
-const LEVELS: ReadonlySet<string> = new Set(["error", "warning", "info", "hint", "off"]);
+export type RuleLevel = "error" | "warning" | "info" | "hint" | "off" | "on";
+const LEVELS: ReadonlySet<string> = new Set(["error", "warning", "info", "hint", "off", "on"]);
 const LEVEL_ALIASES: Record<string, RuleLevel> = {
   warn: "warning",
   information: "info",
   note: "info",
   none: "off",
   ignore: "off",
+  disable: "off",
   disabled: "off",
+  default: "on",
+  enable: "on",
+  enabled: "on",
 };
 
 export interface InvokeSettings {
-  pythonPath?: string;
-  nodePath?: string;
+  python?: string;
+  node?: string;
   envFile?: string;
   passAwsCredentials: boolean;
-  eventsFolder: string;
+  /** The event files' folder; absent means `events/` next to the template. */
+  events?: string;
+  region?: string;
+  env?: Record<string, string>;
 }
 
 /** The shape the server reads. Paths are absolute; empty settings are left out so the server's defaults apply. */
 export interface ServerSettings {
   rules: Record<string, RuleLevel>;
+  ignore?: string[];
   diagnosticsDelayMs: number;
   invoke: InvokeSettings;
-  /** False in an untrusted workspace: the server must not run workspace code. */
-  trusted: boolean;
 }
 
 /** Reads one setting below `lambdaLs.` (`vscode.WorkspaceConfiguration.get` fits). */
@@ -42,7 +49,6 @@ export interface SettingsReader {
 export interface MappingContext {
   home: string;
   workspaceFolder?: string;
-  trusted: boolean;
 }
 
 export interface Mapped {
@@ -51,16 +57,25 @@ export interface Mapped {
   warnings: string[];
 }
 
-/** A bare name (`python3.12`) stays a name for PATH lookup; anything with a slash is a path. */
-function pathSetting(raw: unknown, ctx: MappingContext): string | undefined {
-  if (typeof raw !== "string" || raw.trim() === "") {
-    return undefined;
-  }
-  let p = expandPath(raw, ctx.home, ctx.workspaceFolder);
-  if (!path.isAbsolute(p) && ctx.workspaceFolder !== undefined && (p.includes("/") || p.includes("\\"))) {
-    p = path.join(ctx.workspaceFolder, p);
-  }
-  return p;
+function nonEmpty(raw: unknown): string | undefined {
+  return typeof raw === "string" && raw.trim() !== "" ? raw.trim() : undefined;
+}
+
+/** A program: a bare name (`python3.12`) stays a name for PATH lookup; anything with a slash is a path. */
+function program(raw: unknown, ctx: MappingContext): string | undefined {
+  const s = nonEmpty(raw);
+  if (s === undefined) return undefined;
+  const p = expandPath(s, ctx.home, ctx.workspaceFolder);
+  if (!p.includes("/") && !p.includes("\\")) return p;
+  return path.isAbsolute(p) || ctx.workspaceFolder === undefined ? p : path.join(ctx.workspaceFolder, p);
+}
+
+/** A file or folder: relative paths are taken from the workspace folder. */
+function filePath(raw: unknown, ctx: MappingContext): string | undefined {
+  const s = nonEmpty(raw);
+  if (s === undefined) return undefined;
+  const p = expandPath(s, ctx.home, ctx.workspaceFolder);
+  return path.isAbsolute(p) || ctx.workspaceFolder === undefined ? p : path.join(ctx.workspaceFolder, p);
 }
 
 export function mapSettings(reader: SettingsReader, ctx: MappingContext): Mapped {
@@ -75,7 +90,7 @@ export function mapSettings(reader: SettingsReader, ctx: MappingContext): Mapped
         const raw = typeof value === "string" ? value.trim().toLowerCase() : "";
         const level = LEVELS.has(raw) ? (raw as RuleLevel) : LEVEL_ALIASES[raw];
         if (level === undefined) {
-          warnings.push(`lambdaLs.rules: "${id}" has level ${JSON.stringify(value)}; use error, warning, info, hint or off.`);
+          warnings.push(`lambdaLs.rules: "${id}" has level ${JSON.stringify(value)}; use error, warning, info, hint, on or off.`);
           continue;
         }
         rules[id.trim()] = level;
@@ -88,26 +103,42 @@ export function mapSettings(reader: SettingsReader, ctx: MappingContext): Mapped
   }
   delay = Math.min(Math.round(delay), 10_000);
 
-  const eventsRaw = reader.get<string>("invoke.eventsFolder");
-  const eventsFolder = typeof eventsRaw === "string" && eventsRaw.trim() !== "" ? expandPath(eventsRaw, ctx.home, ctx.workspaceFolder) : "events";
-  const invoke: InvokeSettings = {
-    passAwsCredentials: reader.get<boolean>("invoke.passAwsCredentials") === true,
-    eventsFolder,
-  };
-  const python = pathSetting(reader.get("invoke.pythonPath"), ctx);
-  const node = pathSetting(reader.get("invoke.nodePath"), ctx);
-  const envRaw = reader.get<string>("invoke.envFile");
-  let envFile = pathSetting(envRaw, ctx);
-  if (envFile !== undefined && !path.isAbsolute(envFile) && ctx.workspaceFolder !== undefined) {
-    envFile = path.join(ctx.workspaceFolder, envFile);
-  }
-  if (python !== undefined) invoke.pythonPath = python;
-  if (node !== undefined) invoke.nodePath = node;
+  const invoke: InvokeSettings = { passAwsCredentials: reader.get<boolean>("invoke.passAwsCredentials") === true };
+  const python = program(reader.get("invoke.pythonPath"), ctx);
+  const node = program(reader.get("invoke.nodePath"), ctx);
+  const envFile = filePath(reader.get("invoke.envFile"), ctx);
+  const events = filePath(reader.get("invoke.eventsFolder"), ctx);
+  const region = nonEmpty(reader.get("invoke.region"));
+  if (python !== undefined) invoke.python = python;
+  if (node !== undefined) invoke.node = node;
   if (envFile !== undefined) invoke.envFile = envFile;
-  return {
-    settings: { rules, diagnosticsDelayMs: delay, invoke, trusted: ctx.trusted },
-    warnings,
-  };
+  if (events !== undefined) invoke.events = events;
+  if (region !== undefined) invoke.region = region;
+  const rawEnv = reader.get<unknown>("invoke.env");
+  if (rawEnv !== undefined && rawEnv !== null) {
+    if (typeof rawEnv !== "object" || Array.isArray(rawEnv)) {
+      warnings.push("lambdaLs.invoke.env must be an object of variable name to value; ignored.");
+    } else {
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(rawEnv as Record<string, unknown>)) {
+        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") env[k] = String(v);
+        else warnings.push(`lambdaLs.invoke.env: "${k}" must be a string; ignored.`);
+      }
+      if (Object.keys(env).length > 0) invoke.env = env;
+    }
+  }
+  const settings: ServerSettings = { rules, diagnosticsDelayMs: delay, invoke };
+  const ignore = reader.get<unknown>("ignore");
+  if (Array.isArray(ignore)) {
+    const patterns = ignore.filter((p): p is string => typeof p === "string" && p.trim() !== "");
+    if (patterns.length > 0) settings.ignore = patterns;
+  }
+  return { settings, warnings };
+}
+
+/** The folder whose JSON files "Invoke with event…" offers for a function of `config`. */
+export function eventsFolderFor(settings: ServerSettings, config: string): string {
+  return settings.invoke.events ?? path.join(path.dirname(config), "events");
 }
 
 /** The server's environment: its log level. */

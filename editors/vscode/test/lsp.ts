@@ -23,6 +23,8 @@ export class TestClient {
   readonly proc: ChildProcess;
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly logs: string[] = [];
+  /** `window/showMessage` and `window/logMessage` errors (type 1): bad settings are reported this way. */
+  readonly errors: string[] = [];
   configurationRequests = 0;
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
@@ -40,6 +42,15 @@ export class TestClient {
       if (typeof p?.line === "string") this.logs.push(p.line);
       this.wake();
     });
+    for (const method of ["window/showMessage", "window/logMessage"]) {
+      this.conn.onNotification(method, (p: { type: number; message: string }) => {
+        if (p.type === 1) this.errors.push(p.message);
+      });
+    }
+    this.conn.onRequest("window/showMessageRequest", (p: { type: number; message: string }) => {
+      if (p.type === 1) this.errors.push(p.message);
+      return null;
+    });
     this.conn.onRequest("workspace/configuration", (p: { items: { section?: string }[] }) => {
       this.configurationRequests++;
       return p.items.map((i) => (i.section === "lambdaLs" ? this.mapped() : null));
@@ -51,7 +62,7 @@ export class TestClient {
   }
 
   mapped() {
-    return mapSettings(this.settings, { home: "/nonexistent-home", workspaceFolder: this.root, trusted: true }).settings;
+    return mapSettings(this.settings, { home: "/nonexistent-home", workspaceFolder: this.root }).settings;
   }
 
   private wake() {

@@ -31,7 +31,19 @@ function discoverBundled() {
   return found;
 }
 
-const settings = { get: <T>(key: string) => ({ "invoke.eventsFolder": "events" } as Record<string, unknown>)[key] as T | undefined };
+// Every kind of setting the extension maps, so a shape the server does not accept shows up as an error message.
+const values: Record<string, unknown> = {
+  rules: { "syntax/too-large": "warning" },
+  "invoke.pythonPath": "python3",
+  "invoke.nodePath": "node",
+  "invoke.envFile": ".env",
+  "invoke.passAwsCredentials": false,
+  "invoke.eventsFolder": "events",
+  "invoke.region": "eu-west-1",
+  "invoke.env": { STAGE: "test" },
+  ignore: ["build/"],
+};
+const settings = { get: <T>(key: string) => values[key] as T | undefined };
 
 it("discovery finds the built server on PATH too", () => {
   const bin = builtBinary();
@@ -64,6 +76,13 @@ for (const encoding of ["utf-16", "utf-8"] as Encoding[]) {
     it("negotiates the position encoding and names itself", () => {
       assert.equal(init.capabilities.positionEncoding, encoding);
       assert.equal(init.serverInfo.name, "lambda-ls");
+    });
+
+    it("takes the extension's settings without complaint", async () => {
+      // Diagnostics of a document opened now come after the settings were read (at start-up or pulled).
+      const uri = client.open("policy.json", "json");
+      await client.diagnosticsOf(uri);
+      assert.deepEqual(client.errors, []);
     });
 
     it("publishes the template's diagnostic at the right columns on a non-ASCII line", async () => {

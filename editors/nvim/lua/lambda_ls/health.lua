@@ -51,14 +51,14 @@ function M.check()
 
   local invoke = (cfg and cfg.settings and cfg.settings.lambdaLs and cfg.settings.lambdaLs.invoke) or {}
   for _, rt in ipairs({
-    { name = 'python3', setting = invoke.pythonPath, what = 'Python functions' },
-    { name = 'node', setting = invoke.nodePath, what = 'Node.js functions' },
+    { name = 'python3', setting = invoke.python, what = 'Python functions' },
+    { name = 'node', setting = invoke.node, what = 'Node.js functions' },
   }) do
     local exe = rt.setting or rt.name
     local found = vim.fn.exepath(exe)
     if found == '' then
       health.warn(('`%s` not found: invoking %s will fail'):format(exe, rt.what), {
-        ('Install %s, or set settings.lambdaLs.invoke.%s'):format(rt.name, rt.name == 'node' and 'nodePath' or 'pythonPath'),
+        ('Install %s, or set settings.lambdaLs.invoke.%s'):format(rt.name, rt.name == 'node' and 'node' or 'python'),
       })
     else
       local obj = vim.system({ found, '--version' }, { text = true }):wait(5000)

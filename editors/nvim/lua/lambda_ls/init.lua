@@ -242,9 +242,14 @@ end
 local function events_folder(target, client)
   client = client or any_client()
   local s = client and client.config.settings and client.config.settings.lambdaLs or {}
-  local folder = (s.invoke or {}).eventsFolder or 'events'
+  local folder = type(s.invoke) == 'table' and s.invoke.events or nil
+  if type(folder) ~= 'string' or folder == '' then
+    return vim.fs.joinpath(vim.fs.dirname(target.config), 'events')
+  end
+  folder = vim.fn.expand(folder)
   if folder:sub(1, 1) ~= '/' then
-    folder = vim.fs.joinpath(vim.fs.dirname(target.config), folder)
+    -- Relative paths in settings are taken from the workspace root, as the server does.
+    folder = vim.fs.joinpath(client and client.root_dir or vim.fn.getcwd(), folder)
   end
   return folder
 end
