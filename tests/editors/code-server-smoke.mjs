@@ -1,9 +1,11 @@
 // Real-editor smoke test: code-server (VS Code in a browser) with the packaged extension installed, driven by
-// Playwright in headless Chromium. Asserts that the sample app gets a diagnostic squiggle, a completion item
-// for `s3:Get` and the "▶ Invoke" code lens, and prints how long each step took.
+// Playwright in headless Chromium. On the sample app it asserts a diagnostic squiggle (and its line and
+// column in the Problems panel), a completion item for `s3:Get`, the "▶ Invoke" code lens, and that invoke is
+// refused with its reason in Restricted Mode; with `--vsix-unbundled`, that a missing server is reported with
+// a fix. Prints how long each step took.
 //
-//   node tests/editors/code-server-smoke.mjs --code-server ENTRY.js --vsix lambda-ls.vsix [--chromium /usr/bin/chromium]
-//                                          [--screenshots DIR]
+//   node tests/editors/code-server-smoke.mjs --code-server ENTRY.js --vsix BUNDLED.vsix [--vsix-unbundled PLAIN.vsix]
+//                                          [--chromium /usr/bin/chromium] [--screenshots DIR]
 // Features listed in tests/editors/pending.json are tried too: a failure there is reported as skipped (TODO).
 import { spawn, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -25,10 +27,11 @@ const opt = (name, fallback) => {
 };
 const codeServer = opt("--code-server");
 const vsix = opt("--vsix");
+const vsixUnbundled = opt("--vsix-unbundled");
 const chromiumPath = opt("--chromium", "/usr/bin/chromium");
 const shots = opt("--screenshots");
 if (!codeServer || !vsix) {
-  console.error("usage: code-server-smoke.mjs --code-server ENTRY.js --vsix FILE.vsix [--chromium PATH] [--screenshots DIR]");
+  console.error("usage: code-server-smoke.mjs --code-server ENTRY.js --vsix FILE.vsix [--vsix-unbundled FILE.vsix] [--chromium PATH] [--screenshots DIR]");
   process.exit(2);
 }
 const pending =
@@ -38,6 +41,9 @@ const t0 = Date.now();
 const timings = [];
 const mark = (what, since) => timings.push([what, Date.now() - since]);
 const counts = { pass: 0, fail: 0, skip: 0 };
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lambda-ls-smoke-"));
+const sessions = [];
+let page;
 
 async function step(name, feature, fn) {
   const start = Date.now();
@@ -68,97 +74,119 @@ function freePort() {
   });
 }
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lambda-ls-smoke-"));
-const userData = path.join(tmp, "user-data");
-const extensions = path.join(tmp, "extensions");
-const workspace = path.join(tmp, "app");
-const browserProfile = path.join(tmp, "chromium-profile");
-fs.cpSync(path.join(here, "fixtures", "app"), workspace, { recursive: true });
-fs.mkdirSync(path.join(userData, "User"), { recursive: true });
-fs.writeFileSync(
-  path.join(userData, "User", "settings.json"),
-  JSON.stringify({
-    "workbench.startupEditor": "none",
-    "workbench.tips.enabled": false,
-    "workbench.enableExperiments": false,
-    "telemetry.telemetryLevel": "off",
-    "extensions.autoCheckUpdates": false,
-    "extensions.autoUpdate": false,
-    "update.mode": "none",
-    // The folder opens in Restricted Mode: everything but invoke must work there.
-    "security.workspace.trust.enabled": true,
-    "security.workspace.trust.startupPrompt": "never",
-    // Word-based suggestions would offer words of the file; only the server's items count here.
-    "editor.wordBasedSuggestions": "off",
-    "editor.quickSuggestions": { other: false, comments: false, strings: false },
-    "lambdaLs.diagnostics.delayMs": 50,
-    "editor.minimap.enabled": false,
-    "editor.stickyScroll.enabled": false,
-    "editor.wordWrap": "on",
-  }),
-);
-
-let server;
-let browser;
-let page;
-let exitCode = 1;
-try {
+/** code-server with `vsixFile` installed in fresh folders, and a browser page on a copy of the sample app. */
+async function session(name, vsixFile, env) {
+  const dir = path.join(tmp, name);
+  const userData = path.join(dir, "user-data");
+  const extensions = path.join(dir, "extensions");
+  const workspace = path.join(dir, "app");
+  fs.cpSync(path.join(here, "fixtures", "app"), workspace, { recursive: true });
+  fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+  fs.writeFileSync(
+    path.join(userData, "User", "settings.json"),
+    JSON.stringify({
+      "workbench.startupEditor": "none",
+      "workbench.tips.enabled": false,
+      "workbench.enableExperiments": false,
+      "telemetry.telemetryLevel": "off",
+      "extensions.autoCheckUpdates": false,
+      "extensions.autoUpdate": false,
+      "update.mode": "none",
+      // The folder opens in Restricted Mode: everything but invoke must work there.
+      "security.workspace.trust.enabled": true,
+      "security.workspace.trust.startupPrompt": "never",
+      // Word-based suggestions would offer words of the file; only the server's items count here.
+      "editor.wordBasedSuggestions": "off",
+      "editor.quickSuggestions": { other: false, comments: false, strings: false },
+      "editor.minimap.enabled": false,
+      "editor.stickyScroll.enabled": false,
+      "editor.wordWrap": "on",
+      "lambdaLs.diagnostics.delayMs": 50,
+    }),
+  );
+  const s = { workspace };
+  sessions.push(s);
   let start = Date.now();
-  execFileSync(process.execPath, [codeServer, "--user-data-dir", userData, "--extensions-dir", extensions, "--install-extension", path.resolve(vsix)], {
+  execFileSync(process.execPath, [codeServer, "--user-data-dir", userData, "--extensions-dir", extensions, "--install-extension", path.resolve(vsixFile)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
-  mark("install the .vsix", start);
+  mark(`${name}: install the .vsix`, start);
 
   start = Date.now();
   const port = await freePort();
-  server = spawn(
+  s.server = spawn(
     process.execPath,
     [codeServer, "--auth", "none", "--bind-addr", `127.0.0.1:${port}`, "--user-data-dir", userData, "--extensions-dir", extensions,
       "--disable-telemetry", "--disable-update-check", "--disable-getting-started-override", workspace],
-    { stdio: ["ignore", "pipe", "pipe"], detached: true },
+    { stdio: ["ignore", "pipe", "pipe"], detached: true, env },
   );
-  let serverLog = "";
+  let log = "";
   await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s:\n${serverLog}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`code-server did not start in 60 s:\n${log}`)), 60_000);
     const onData = (d) => {
-      serverLog += d.toString();
-      if (/HTTP server listening on/.test(serverLog)) {
+      log += d.toString();
+      if (/HTTP server listening on/.test(log)) {
         clearTimeout(timer);
         resolve();
       }
     };
-    server.stdout.on("data", onData);
-    server.stderr.on("data", onData);
-    server.on("exit", (code) => reject(new Error(`code-server exited with ${code}:\n${serverLog}`)));
+    s.server.stdout.on("data", onData);
+    s.server.stderr.on("data", onData);
+    s.server.on("exit", (code) => reject(new Error(`code-server exited with ${code}:\n${log}`)));
   });
-  mark("start code-server", start);
+  mark(`${name}: start code-server`, start);
 
   start = Date.now();
-  const context = await chromium.launchPersistentContext(browserProfile, {
+  s.browser = await chromium.launchPersistentContext(path.join(dir, "chromium-profile"), {
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1400, height: 900 },
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
-  browser = context;
-  page = context.pages()[0] ?? (await context.newPage());
+  page = s.browser.pages()[0] ?? (await s.browser.newPage());
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
   await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
-  mark("open the workbench", start);
+  mark(`${name}: open the workbench`, start);
+  return s;
+}
 
+async function close(s) {
+  await s.browser?.close().catch(() => {});
+  if (s.server && s.server.exitCode === null) {
+    try {
+      process.kill(-s.server.pid, "SIGTERM");
+    } catch {}
+  }
+}
+
+async function quickOpen(file) {
+  // The explorer must have the folder before Quick Open finds files in it.
+  await page.locator(".explorer-folders-view").waitFor({ timeout: 60_000 });
+  await page.keyboard.press("Control+P");
+  await page.locator(".quick-input-widget input").waitFor({ timeout: 20_000 });
+  await page.keyboard.type(file);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: file }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press("Enter");
+}
+
+async function runCommand(title) {
+  await page.keyboard.press("F1");
+  await page.locator(".quick-input-widget input").waitFor({ timeout: 20_000 });
+  await page.keyboard.type(title);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ timeout: 20_000 });
+  await page.keyboard.press("Enter");
+}
+
+try {
+  const s = await session("bundled", vsix, { ...process.env, PATH: "/usr/bin:/bin" });
   const editor = page.locator(".monaco-editor[data-uri$='template.yaml']").first();
+
   await step("open template.yaml through Quick Open", null, async () => {
-    // The file explorer must have the folder before Quick Open finds files in it.
-    await page.locator(".explorer-folders-view").waitFor({ timeout: 60_000 });
-    await page.keyboard.press("Control+P");
-    await page.locator(".quick-input-widget input").waitFor({ timeout: 20_000 });
-    await page.keyboard.type("template.yaml");
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: "template.yaml" }).first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press("Enter");
+    await quickOpen("template.yaml");
     await editor.waitFor({ timeout: 20_000 });
   });
 
-  await step("diagnostic squiggle under the misspelt runtime", null, async () => {
+  await step("diagnostic squiggle under the misspelt runtime, at the right line and column", null, async () => {
     await editor.locator(".squiggly-error").first().waitFor({ timeout: 60_000 });
     // The Problems panel shows the server's message and rule id for it.
     await page.keyboard.press("Control+Shift+M");
@@ -167,7 +195,7 @@ try {
     const text = await row.innerText();
     if (!text.includes("function/unknown-runtime")) throw new Error(`problem row: ${text}`);
     // VS Code counts columns in UTF-16 code units; the line holds ü, ß, ö and an emoji before the value.
-    const lines = fs.readFileSync(path.join(workspace, "template.yaml"), "utf8").split("\n");
+    const lines = fs.readFileSync(path.join(s.workspace, "template.yaml"), "utf8").split("\n");
     const ln = lines.findIndex((l) => l.includes("Runtime: nodejs22 }"));
     const col = lines[ln].indexOf("nodejs22 }") + 1;
     if (!text.includes(`[Ln ${ln + 1}, Col ${col}]`)) throw new Error(`expected [Ln ${ln + 1}, Col ${col}] in: ${text}`);
@@ -176,11 +204,7 @@ try {
 
   await step("Restricted Mode: invoke is refused with the reason", null, async () => {
     await page.locator(".statusbar", { hasText: "Restricted Mode" }).first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press("F1");
-    await page.locator(".quick-input-widget input").waitFor({ timeout: 20_000 });
-    await page.keyboard.type("lambda-ls: Invoke function");
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: "lambda-ls: Invoke function" }).first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press("Enter");
+    await runCommand("lambda-ls: Invoke function");
     await page.locator(".notification-toast", { hasText: "only in a trusted workspace" }).first().waitFor({ timeout: 20_000 });
     await page.keyboard.press("Escape");
     await editor.click();
@@ -191,7 +215,7 @@ try {
   });
 
   await step("completion offers s3:GetObject after s3:Get", "iam-completion", async () => {
-    const text = fs.readFileSync(path.join(workspace, "template.yaml"), "utf8").split("\n");
+    const text = fs.readFileSync(path.join(s.workspace, "template.yaml"), "utf8").split("\n");
     const line = text.findIndex((l) => l.includes("- s3:GetObject")) + 1;
     await editor.click();
     await page.keyboard.press("Control+G");
@@ -203,22 +227,30 @@ try {
     await page.locator(".suggest-widget .monaco-list-row", { hasText: "s3:GetObject" }).first().waitFor({ timeout: 30_000 });
     await page.keyboard.press("Escape");
   });
+  await close(s);
 
-  exitCode = counts.fail > 0 ? 1 : 0;
+  if (vsixUnbundled) {
+    // No bundled binary, no setting, and a PATH without lambda-ls.
+    const u = await session("unbundled", vsixUnbundled, { ...process.env, PATH: "/usr/bin:/bin" });
+    await step("without a server: an error that names the fix", null, async () => {
+      await quickOpen("template.yaml");
+      const toast = page.locator(".notification-toast", { hasText: "lambda-ls server was not found" }).first();
+      await toast.waitFor({ timeout: 60_000 });
+      const text = await toast.innerText();
+      if (!/cargo install --path server/.test(text) || !/lambdaLs\.server\.path/.test(text)) throw new Error(`message: ${text}`);
+      await toast.locator("a.monaco-button", { hasText: "Open Settings" }).first().waitFor({ timeout: 5_000 });
+    });
+    await close(u);
+  }
 } catch (e) {
   console.log(`not ok - smoke test setup\n  ${String(e?.stack ?? e).replace(/\n/g, "\n  ")}`);
   counts.fail++;
   if (shots && page) await page.screenshot({ path: path.join(shots, "setup-failure.png") }).catch(() => {});
 } finally {
-  await browser?.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    try {
-      process.kill(-server.pid, "SIGTERM");
-    } catch {}
-  }
+  for (const s of sessions) await close(s);
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 for (const [what, ms] of timings) console.log(`# ${what}: ${(ms / 1000).toFixed(1)} s`);
 console.log(`# total: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 console.log(`code-server-smoke: ${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped`);
-process.exit(exitCode);
+process.exit(counts.fail > 0 ? 1 : 0);

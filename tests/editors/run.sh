@@ -2,7 +2,7 @@
 # Runs every editor test: the VS Code extension's unit tests and LSP conversation with the real server, its
 # packaging, headless Neovim 0.11 against the real server (UTF-8 and UTF-16), and the code-server smoke test.
 #
-#   tests/editors/run.sh [--skip-smoke]
+#   tests/editors/run.sh [--skip-smoke]        (or LAMBDA_LS_SKIP_SMOKE=1)
 #
 # Tools go into throwaway folders under $LAMBDA_LS_EDITOR_CACHE (default: a new temp folder, removed at the
 # end); set it to a kept folder to reuse code-server and the Neovim venv between runs. The smoke test needs
@@ -10,7 +10,7 @@
 # against; as root they are installed with apt-get when missing.
 # LAMBDA_LS_EDITOR_STRICT=1 makes tests of features listed in tests/editors/pending.json count as failures.
 set -euo pipefail
-SKIP_SMOKE=0
+SKIP_SMOKE="${LAMBDA_LS_SKIP_SMOKE:-0}"
 for a in "$@"; do
   case "$a" in
     --skip-smoke) SKIP_SMOKE=1 ;;
@@ -107,8 +107,8 @@ smoke() {
   strip "$CACHE/lambda-ls" 2>/dev/null || true
   (cd "$ROOT/editors/vscode" && npm run --silent package -- --binary "$CACHE/lambda-ls" --out "$CACHE/lambda-ls-bundled.vsix" >/dev/null)
   mkdir -p "$CACHE/screenshots"
-  timeout 600 node "$ROOT/tests/editors/code-server-smoke.mjs" --code-server "$entry" --vsix "$CACHE/lambda-ls-bundled.vsix" \
-    --chromium "$(command -v chromium)" --screenshots "$CACHE/screenshots"
+  timeout 900 node "$ROOT/tests/editors/code-server-smoke.mjs" --code-server "$entry" --vsix "$CACHE/lambda-ls-bundled.vsix" \
+    --vsix-unbundled "$CACHE/lambda-ls.vsix" --chromium "$(command -v chromium)" --screenshots "$CACHE/screenshots"
 }
 
 phase "build lambda-ls" build_server

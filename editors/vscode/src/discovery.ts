@@ -110,7 +110,7 @@ export function findServer(input: DiscoveryInput): Discovery {
     ok: false,
     message: "The lambda-ls server was not found: this extension has no bundled binary and `lambda-ls` is not on PATH.",
     fix:
-      "Install it (`cargo install --git https://github.com/lambda-ls/lambda-ls lambda-ls`, or build it with `cargo build --release` and put target/release/lambda-ls on PATH), or set lambdaLs.server.path to the binary.",
+      "Install it from a checkout of lambda-ls with `cargo install --path server` (it lands in ~/.cargo/bin, which must be on PATH), or set lambdaLs.server.path to the binary.",
     tried,
   };
 }

@@ -82,14 +82,16 @@ export class Server {
     this.discovery = found;
     if (!found.ok) {
       this.output.appendLine(`${found.message}\nTried:\n  ${found.tried.join("\n  ")}\nFix: ${found.fix}`);
-      const choice = await vscode.window.showErrorMessage(`${found.message} ${found.fix}`, "Open Settings", "Show Output", "Retry");
-      if (choice === "Open Settings") {
-        await vscode.commands.executeCommand("workbench.action.openSettings", "lambdaLs.server.path");
-      } else if (choice === "Show Output") {
-        this.output.show();
-      } else if (choice === "Retry") {
-        await this.start();
-      }
+      // Not awaited: activation must not wait for the user to answer.
+      void vscode.window.showErrorMessage(`${found.message} ${found.fix}`, "Open Settings", "Show Output", "Retry").then(async (choice) => {
+        if (choice === "Open Settings") {
+          await vscode.commands.executeCommand("workbench.action.openSettings", "lambdaLs.server.path");
+        } else if (choice === "Show Output") {
+          this.output.show();
+        } else if (choice === "Retry") {
+          await this.start();
+        }
+      });
       return;
     }
     this.output.appendLine(`Starting ${found.path} (${found.source})`);

@@ -65,7 +65,7 @@ test("nothing found: the message says what was tried and how to fix it", () => {
   assert.equal(d.ok, false);
   if (d.ok) return;
   assert.match(d.message, /not found/);
-  assert.match(d.fix, /cargo install/);
+  assert.match(d.fix, /cargo install --path server/);
   assert.match(d.fix, /lambdaLs\.server\.path/);
   assert.deepEqual(d.tried, ["/ext/bin/linux-x64/lambda-ls", "/ext/bin/lambda-ls", "/usr/local/bin/lambda-ls", "/usr/bin/lambda-ls"]);
 });

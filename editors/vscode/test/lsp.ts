@@ -30,7 +30,7 @@ export class TestClient {
   private versions = new Map<string, number>();
   stderr = "";
 
-  constructor(found: Discovery & { ok: true }, readonly root: string, private readonly settings: SettingsReader) {
+  constructor(found: Discovery & { ok: true }, readonly root: string, public settings: SettingsReader) {
     this.proc = spawn(found.path, serverArgs(settings), { env: serverEnv(settings, process.env), stdio: ["pipe", "pipe", "pipe"] });
     this.proc.stderr!.on("data", (d) => (this.stderr += d.toString()));
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));

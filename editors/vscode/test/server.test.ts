@@ -184,3 +184,27 @@ for (const encoding of ["utf-16", "utf-8"] as Encoding[]) {
     });
   });
 }
+
+describe("settings reach the server", () => {
+  let client: TestClient;
+  const rules: Record<string, unknown> = { "iam/version": "off" };
+  before(async () => {
+    client = new TestClient(discoverBundled(), fixture("app"), { get: <T>(key: string) => (key === "rules" ? rules : undefined) as T | undefined });
+    await client.initialize("utf-16");
+  });
+  after(async () => {
+    assert.equal(await client.stop(), 0);
+  });
+
+  it("a rule turned off in lambdaLs.rules is not reported; turned on again after didChangeConfiguration", { todo: pending("lsp-settings") }, async () => {
+    const policy = client.open("policy.json", "json");
+    const template = client.open("template.yaml", "yaml");
+    assert.ok((await client.diagnosticsOf(template)).some((d) => d.code === "function/unknown-runtime"));
+    assert.deepEqual((await client.diagnosticsOf(policy)).map((d) => d.code), []);
+    delete rules["iam/version"];
+    client.diagnostics.delete(policy);
+    await client.conn.sendNotification("workspace/didChangeConfiguration", { settings: { lambdaLs: client.mapped() } });
+    await client.waitFor("iam/version after the change", () => client.diagnostics.get(policy)?.some((d) => d.code === "iam/version"));
+    assert.deepEqual(client.errors, []);
+  });
+});

@@ -6,10 +6,10 @@ local function test(name, fn)
   local ok, err = xpcall(fn, debug.traceback)
   if ok then
     counts.pass = counts.pass + 1
-    print('ok - render: ' .. name)
+    io.stdout:write('ok - render: ' .. name .. '\n')
   else
     counts.fail = counts.fail + 1
-    print('not ok - render: ' .. name .. '\n  ' .. tostring(err))
+    io.stdout:write('not ok - render: ' .. name .. '\n  ' .. tostring(err) .. '\n')
   end
 end
 local function eq(a, b)
@@ -77,5 +77,5 @@ test('event argument: file, JSON, or a sample type', function()
   eq(lambda_ls.event_from_arg('  '), nil)
 end)
 
-print(('neovim-render: %d passed, %d failed'):format(counts.pass, counts.fail))
+io.stdout:write(('neovim-render: %d passed, %d failed\n'):format(counts.pass, counts.fail))
 os.exit(counts.fail > 0 and 1 or 0)

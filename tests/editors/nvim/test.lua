@@ -223,7 +223,7 @@ test(':LambdaEvents opens a sample event as JSON', 'invoke', function()
 end)
 
 test(':checkhealth lambda_ls finds the binary, its version, python3 and node', nil, function()
-  vim.cmd('checkhealth lambda_ls')
+  vim.cmd('silent checkhealth lambda_ls')
   local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
   assert(text:find('OK server binary: ' .. vim.fn.exepath('lambda-ls'), 1, true), text)
   assert(text:find('OK version: lambda%-ls %d+%.%d+'), text)

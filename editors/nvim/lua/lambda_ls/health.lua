@@ -25,7 +25,7 @@ function M.check()
   local path = vim.fn.exepath(cmd)
   if path == '' then
     health.error(('server binary `%s` not found'):format(cmd), {
-      'Install it: cargo install --git https://github.com/lambda-ls/lambda-ls lambda-ls',
+      'Install it from a checkout of lambda-ls: cargo install --path server',
       "or point the config at it: vim.lsp.config('lambda_ls', { cmd = { '/path/to/lambda-ls', 'serve' } })",
     })
   else
