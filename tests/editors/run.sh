@@ -87,6 +87,11 @@ neovim() {
   local nvim="$venv/bin/nvim" ok=0
   "$nvim" --version | head -n 1
   "$nvim" --headless --clean --cmd "set rtp^=$ROOT/editors/nvim" -l "$ROOT/tests/editors/nvim/render_test.lua" || ok=1
+  local ui
+  ui="$(mktemp -d "$CACHE/nvim-ui.XXXXXX")"
+  cp -r "$ROOT/tests/editors/fixtures/app/." "$ui/"
+  timeout 120 "$nvim" --headless --clean --cmd "set rtp^=$ROOT/editors/nvim" \
+    -l "$ROOT/tests/editors/nvim/invoke_ui_test.lua" "$ui" || ok=1
   for enc in utf-8 utf-16; do
     local app
     app="$(mktemp -d "$CACHE/nvim-app.XXXXXX")"

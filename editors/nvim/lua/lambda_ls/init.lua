@@ -35,24 +35,50 @@ function M.binary(client)
 end
 
 local refresh_group = vim.api.nvim_create_augroup('lambda_ls_codelens', { clear = true })
+local refresh_timers = {}
+
+--- Refreshes a buffer's code lenses after `delay` ms; a newer call restarts the wait, so a burst of edits
+--- costs one request.
+local function refresh_later(bufnr, delay)
+  local timer = refresh_timers[bufnr]
+  if not timer then
+    timer = assert(vim.uv.new_timer())
+    refresh_timers[bufnr] = timer
+  end
+  timer:stop()
+  timer:start(delay, 0, vim.schedule_wrap(function()
+    if vim.api.nvim_buf_is_valid(bufnr) and #lambda_clients(bufnr) > 0 then
+      vim.lsp.codelens.refresh({ bufnr = bufnr })
+    end
+  end))
+end
 
 function M.on_attach(client, bufnr)
   if not client:supports_method('textDocument/codeLens') then
     return
   end
-  local function refresh()
-    if vim.api.nvim_buf_is_valid(bufnr) and #lambda_clients(bufnr) > 0 then
-      vim.lsp.codelens.refresh({ bufnr = bufnr })
-    end
-  end
-  refresh()
+  refresh_later(bufnr, 0)
   -- Lenses move with edits (when leaving insert mode, after undo or paste) and with saves of other files
   -- (a template names the handlers that get lenses), so refresh on entering the buffer too.
   vim.api.nvim_clear_autocmds({ group = refresh_group, buffer = bufnr })
   vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost', 'TextChanged' }, {
     group = refresh_group,
     buffer = bufnr,
-    callback = refresh,
+    callback = function(ev)
+      refresh_later(bufnr, ev.event == 'TextChanged' and 150 or 0)
+    end,
+  })
+  vim.api.nvim_create_autocmd('BufWipeout', {
+    group = refresh_group,
+    buffer = bufnr,
+    callback = function()
+      local timer = refresh_timers[bufnr]
+      refresh_timers[bufnr] = nil
+      if timer then
+        timer:stop()
+        timer:close()
+      end
+    end,
   })
 end
 
