@@ -222,6 +222,24 @@ test(':LambdaEvents opens a sample event as JSON', 'invoke', function()
   vim.cmd('close')
 end)
 
+test('a rule turned off in settings.lambdaLs.rules disappears after didChangeConfiguration', 'lsp-settings', function()
+  vim.cmd.edit(vim.fn.fnameescape(fixture .. '/policy.json'))
+  local pbuf = vim.api.nvim_get_current_buf()
+  diagnostic(pbuf, 'iam/version')
+  -- Neovim answers the server's workspace/configuration pull from `client.settings`.
+  client.settings = vim.tbl_deep_extend('force', client.settings or {}, { lambdaLs = { rules = { ['iam/version'] = 'off' } } })
+  client:notify('workspace/didChangeConfiguration', { settings = client.settings })
+  wait('iam/version to go', 20000, function()
+    for _, d in ipairs(vim.diagnostic.get(pbuf)) do
+      if d.code == 'iam/version' then
+        return false
+      end
+    end
+    return true
+  end)
+  vim.cmd.buffer(buf)
+end)
+
 test(':checkhealth lambda_ls finds the binary, its version, python3 and node', nil, function()
   vim.cmd('silent checkhealth lambda_ls')
   local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
