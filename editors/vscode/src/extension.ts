@@ -39,8 +39,8 @@ export class Server {
   discovery: Discovery | undefined;
   readonly output: vscode.OutputChannel;
   readonly invokeOutput: vscode.OutputChannel;
-  /** Log lines received since the last invoke started. */
-  logLines = 0;
+  /** Log lines received per running invocation, and whether a REPORT line was among them. */
+  readonly invocations = new Map<string, { lines: number; report: boolean }>();
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel("lambda-ls");
@@ -126,10 +126,14 @@ export class Server {
     const client = new LanguageClient("lambdaLs", "lambda-ls", serverOptions, clientOptions);
     client.onNotification(protocol.LOG_NOTIFICATION, (params: unknown) => {
       const line = protocol.logLineOf(params);
-      if (line !== undefined) {
-        this.logLines++;
-        this.invokeOutput.appendLine(line);
+      if (line === undefined) return;
+      const id = protocol.logInvocationOf(params);
+      const run = id !== undefined ? this.invocations.get(id) : this.invocations.size === 1 ? [...this.invocations.values()][0] : undefined;
+      if (run) {
+        run.lines++;
+        run.report ||= line.startsWith("REPORT ");
       }
+      this.invokeOutput.appendLine(line);
     });
     this.client = client;
     try {
@@ -180,9 +184,19 @@ export class Server {
   }
 
   async executeInvoke(args: protocol.InvokeArgs): Promise<unknown> {
+    return this.execute(protocol.SERVER_INVOKE, args);
+  }
+
+  /** True when the running server lists `command` among its commands. */
+  offers(command: string): boolean {
+    const commands = this.client?.initializeResult?.capabilities.executeCommandProvider?.commands ?? [];
+    return commands.includes(command);
+  }
+
+  async execute(command: string, arg: unknown): Promise<unknown> {
     const client = this.client;
     if (!client || client.state !== State.Running) throw new Error("the lambda-ls server is not running");
-    return client.sendRequest(ExecuteCommandRequest.type, { command: protocol.SERVER_INVOKE, arguments: [args] });
+    return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [arg] });
   }
 }
 

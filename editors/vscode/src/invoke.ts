@@ -3,6 +3,7 @@
 // workspace: invoking runs the workspace's code.
 
 import { execFile } from "child_process";
+import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as vscode from "vscode";
@@ -70,9 +71,24 @@ function eventFiles(server: Server, target: protocol.InvokeTarget): string[] {
 
 type EventItem = vscode.QuickPickItem & { choice?: () => Promise<protocol.EventChoice | undefined> };
 
+/** What "Invoke with event…" offers: the server's choices when it has the command, else the events folder
+ * and `lambda-ls events list`. */
+async function eventChoices(server: Server, target: protocol.InvokeTarget): Promise<protocol.EventChoices> {
+  if (server.offers(protocol.SERVER_EVENT_CHOICES)) {
+    try {
+      const choices = protocol.parseEventChoices(await server.execute(protocol.SERVER_EVENT_CHOICES, { ...target }));
+      if (choices) return choices;
+    } catch (e) {
+      server.output.appendLine(`${protocol.SERVER_EVENT_CHOICES}: ${e}`);
+    }
+  }
+  return { eventFiles: eventFiles(server, target), eventTypes: await sampleEvents(server) };
+}
+
 async function pickEvent(server: Server, target: protocol.InvokeTarget): Promise<protocol.EventChoice | undefined> {
   const items: EventItem[] = [];
-  const files = eventFiles(server, target);
+  const choices = await eventChoices(server, target);
+  const files = choices.eventFiles;
   if (files.length > 0) items.push({ label: "Event files", kind: vscode.QuickPickItemKind.Separator });
   for (const f of files) {
     items.push({
@@ -110,10 +126,17 @@ async function pickEvent(server: Server, target: protocol.InvokeTarget): Promise
       return text === undefined ? undefined : { event: JSON.parse(text) };
     },
   });
-  const samples = await sampleEvents(server);
+  const samples = [...choices.eventTypes];
+  // The sample the server would pick for this function comes first.
+  const d = samples.findIndex((s) => s.type === choices.defaultEventType);
+  if (d > 0) samples.unshift(...samples.splice(d, 1));
   if (samples.length > 0) items.push({ label: "Sample events", kind: vscode.QuickPickItemKind.Separator });
   for (const s of samples) {
-    items.push({ label: `$(symbol-event) ${s.type}`, description: s.description, choice: async () => ({ eventType: s.type }) });
+    items.push({
+      label: `$(symbol-event) ${s.type}`,
+      description: s.type === choices.defaultEventType ? `${s.description} (this function's event source)` : s.description,
+      choice: async () => ({ eventType: s.type }),
+    });
   }
   const picked = await vscode.window.showQuickPick(items, {
     title: `Invoke ${target.function} with event`,
@@ -174,22 +197,29 @@ export function registerInvoke(context: vscode.ExtensionContext, server: Server)
     out.show(true);
     const what = "eventFile" in (event ?? {}) ? ` with ${path.basename((event as { eventFile: string }).eventFile)}` : "eventType" in (event ?? {}) ? ` with sample ${(event as { eventType: string }).eventType}` : "";
     out.appendLine(`▶ ${target.function}${what} (${vscode.workspace.asRelativePath(target.config)})`);
-    server.logLines = 0;
+    const invocationId = randomUUID();
+    const run = { lines: 0, report: false };
+    server.invocations.set(invocationId, run);
+    const settings = server.settingsFor(vscode.Uri.file(target.config)).invoke;
     let result: unknown;
     try {
       result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Invoking ${target.function}` },
-        () => server.executeInvoke(protocol.invokeArgs(target, event)),
+        () => server.executeInvoke(protocol.invokeArgs(target, event, { envFile: settings.envFile, env: settings.env, invocationId })),
       );
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       out.appendLine(`✖ ${target.function}: ${message}`);
       void vscode.window.showErrorMessage(`Invoke ${target.function}: ${message}`);
       return;
+    } finally {
+      server.invocations.delete(invocationId);
     }
     const rendered = renderResult(target.function, result);
-    if (server.logLines === 0) for (const l of rendered.logs) out.appendLine(l);
-    if (rendered.report) out.appendLine(rendered.report);
+    // Lines that did not stream (an older server) come from the result; the REPORT line once.
+    if (run.lines === 0) for (const l of rendered.logs) out.appendLine(l);
+    const reported = run.report || (run.lines === 0 && rendered.logs.some((l) => l.startsWith("REPORT ")));
+    if (rendered.report && !reported) out.appendLine(rendered.report);
     out.appendLine(`${rendered.ok ? "✔" : "✖"} ${rendered.summary}`);
     const uri = results.add(target.function, rendered.text);
     const doc = await vscode.workspace.openTextDocument(uri);

@@ -8,6 +8,8 @@
 export const SERVER_INVOKE = "lambda-ls.invoke";
 export const SERVER_INVOKE_WITH_EVENT = "lambda-ls.invokeWithEvent";
 export const LOG_NOTIFICATION = "lambda-ls/invokeLog";
+/** Asks the server what "Invoke with event…" can offer: `{ defaultEventType, eventFiles, eventTypes }`. */
+export const SERVER_EVENT_CHOICES = "lambda-ls.eventChoices";
 
 /** The extension's own commands, which lens commands are rewritten to (the server's ids are left to the
  * language client, which registers them as plain request senders). */
@@ -25,6 +27,17 @@ export interface InvokeArgs extends InvokeTarget {
   eventFile?: string;
   eventType?: string;
   event?: unknown;
+  envFile?: string;
+  env?: Record<string, string>;
+  /** Echoed in the log notifications and the result. */
+  invocationId?: string;
+}
+
+/** Per-call extras from the settings (the server also reads them from its own settings). */
+export interface InvokeExtras {
+  envFile?: string;
+  env?: Record<string, string>;
+  invocationId?: string;
 }
 
 export function asInvokeTarget(arg: unknown): InvokeTarget | undefined {
@@ -34,8 +47,37 @@ export function asInvokeTarget(arg: unknown): InvokeTarget | undefined {
   return { config: o.config, function: o.function };
 }
 
-export function invokeArgs(target: InvokeTarget, event?: EventChoice): InvokeArgs {
-  return { config: target.config, function: target.function, ...(event ?? {}) };
+export function invokeArgs(target: InvokeTarget, event?: EventChoice, extras: InvokeExtras = {}): InvokeArgs {
+  const args: InvokeArgs = { config: target.config, function: target.function, ...(event ?? {}) };
+  if (extras.envFile) args.envFile = extras.envFile;
+  if (extras.env && Object.keys(extras.env).length > 0) args.env = extras.env;
+  if (extras.invocationId) args.invocationId = extras.invocationId;
+  return args;
+}
+
+/** The invocation a log notification belongs to, when it says. */
+export function logInvocationOf(params: unknown): string | undefined {
+  if (typeof params !== "object" || params === null) return undefined;
+  const id = (params as Record<string, unknown>).invocationId;
+  return typeof id === "string" ? id : undefined;
+}
+
+export interface EventChoices {
+  defaultEventType?: string;
+  eventFiles: string[];
+  eventTypes: { type: string; description: string }[];
+}
+
+/** The answer to `lambda-ls.eventChoices`, or undefined when it is not that shape. */
+export function parseEventChoices(value: unknown): EventChoices | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const o = value as Record<string, unknown>;
+  if (!Array.isArray(o.eventFiles) && !Array.isArray(o.eventTypes)) return undefined;
+  const eventFiles = (Array.isArray(o.eventFiles) ? o.eventFiles : []).filter((f): f is string => typeof f === "string");
+  const eventTypes = parseEventList(JSON.stringify(Array.isArray(o.eventTypes) ? o.eventTypes : []));
+  const out: EventChoices = { eventFiles, eventTypes };
+  if (typeof o.defaultEventType === "string") out.defaultEventType = o.defaultEventType;
+  return out;
 }
 
 /** The client command a server lens command runs as, if it is one of ours. */

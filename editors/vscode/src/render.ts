@@ -91,8 +91,10 @@ export function renderResult(functionName: string, result: unknown): Rendered {
           ? status === "success"
           : undefined;
   const ok = explicitOk ?? error === undefined;
-  const report = reportLine(result.report, typeof result.requestId === "string" ? result.requestId : undefined, status);
   const logs = logsOf(result);
+  // The server's own REPORT line, when the logs carry it, is exactly what Lambda prints.
+  const report =
+    logs.find((l) => l.startsWith("REPORT ")) ?? reportLine(result.report, typeof result.requestId === "string" ? result.requestId : undefined, status);
   const header: string[] = [];
   let summary: string;
   if (ok) {
@@ -105,6 +107,10 @@ export function renderResult(functionName: string, result: unknown): Rendered {
   const duration = num(result.durationMs);
   header.push(`// ${summary}${duration !== undefined && !report ? ` in ${duration.toFixed(2)} ms` : ""}`);
   if (report) header.push(`// ${report.replace(/\t/g, "  ")}`);
+  if (typeof result.eventFrom === "string" && result.eventFrom !== "") header.push(`// event: ${result.eventFrom}`);
+  if (Array.isArray(result.warnings)) {
+    for (const w of result.warnings) if (typeof w === "string") header.push(`// warning: ${w}`);
+  }
   const body = ok ? pretty(result.payload ?? result.response ?? result.result ?? null) : pretty(error ?? {});
   return { ok, summary: summary.split("\n")[0], text: `${header.join("\n")}\n${body}\n`, logs, report };
 }

@@ -58,3 +58,25 @@ test("event lists: the CLI's table stops before the event files section", () => 
     ["apigateway-rest", "sqs"],
   );
 });
+
+test("the server's event choices, per-call extras and invocation ids", () => {
+  assert.deepEqual(
+    p.parseEventChoices({
+      defaultEventType: "sqs",
+      eventFiles: ["/app/events/a.json", 3],
+      eventTypes: [{ type: "sqs", description: "SQS batch" }, { type: "s3-put" }],
+    }),
+    { defaultEventType: "sqs", eventFiles: ["/app/events/a.json"], eventTypes: [{ type: "sqs", description: "SQS batch" }, { type: "s3-put", description: "" }] },
+  );
+  assert.equal(p.parseEventChoices(null), undefined);
+  assert.equal(p.parseEventChoices({ other: 1 }), undefined);
+  const t = { config: "/a/template.yaml", function: "F" };
+  assert.deepEqual(p.invokeArgs(t, { eventType: "sqs" }, { envFile: "/a/.env", env: {}, invocationId: "i1" }), {
+    ...t,
+    eventType: "sqs",
+    envFile: "/a/.env",
+    invocationId: "i1",
+  });
+  assert.equal(p.logInvocationOf({ invocationId: "i1", line: "x" }), "i1");
+  assert.equal(p.logInvocationOf({ line: "x" }), undefined);
+});

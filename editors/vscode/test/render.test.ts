@@ -71,3 +71,25 @@ test("the server's result shape: status, requestId beside report fields, error w
   const unhandled = renderResult("F", { status: "error", error: "not json", errorType: "Runtime.Unknown" });
   assert.equal(unhandled.summary, "F failed (Runtime.Unknown): not json");
 });
+
+test("the server's own REPORT line from the logs wins; the event's origin and warnings are shown", () => {
+  const line = "REPORT RequestId: abc\tDuration: 1.42 ms\tBilled Duration: 74 ms\tMemory Size: 128 MB\tMax Memory Used: 16 MB\tInit Duration: 71.90 ms";
+  const r = renderResult("Hello", {
+    requestId: "abc",
+    status: "success",
+    payload: { statusCode: 200 },
+    logs: ["START RequestId: abc", "END RequestId: abc", line],
+    report: { durationMs: 1.42, billedDurationMs: 74, memorySizeMb: 128, maxMemoryUsedMb: 16, initDurationMs: 71.9 },
+    eventFrom: "sample apigateway-rest (the function's first event source)",
+    warnings: ["TABLE_NAME is a !Ref: not set"],
+  });
+  assert.equal(r.report, line);
+  const header = r.text.split("\n").slice(0, 4);
+  assert.deepEqual(header, [
+    "// Hello succeeded",
+    "// " + line.replace(/\t/g, "  "),
+    "// event: sample apigateway-rest (the function's first event source)",
+    "// warning: TABLE_NAME is a !Ref: not set",
+  ]);
+  assert.deepEqual(JSON.parse(r.text.split("\n").slice(4).join("\n")), { statusCode: 200 });
+});

@@ -56,7 +56,12 @@ local function scripted_server(dispatchers)
       end)
     end
     if method == 'initialize' then
-      reply({ capabilities = { codeLensProvider = { resolveProvider = false }, executeCommandProvider = { commands = { 'lambda-ls.invoke' } } } })
+      reply({
+        capabilities = {
+          codeLensProvider = { resolveProvider = false },
+          executeCommandProvider = { commands = { 'lambda-ls.invoke', 'lambda-ls.invokeWithEvent', 'lambda-ls.eventChoices' } },
+        },
+      })
     elseif method == 'textDocument/codeLens' then
       seen.lens_requests = seen.lens_requests + 1
       local lenses = { lens_at(5, 'lambda-ls.invoke', 'HelloFunction'), lens_at(5, 'lambda-ls.invokeWithEvent', 'HelloFunction'), lens_at(23, 'lambda-ls.invoke', 'NotifyFunction') }
@@ -64,12 +69,23 @@ local function scripted_server(dispatchers)
         callback(nil, lenses)
         seen.lens_replies = seen.lens_replies + 1
       end)
+    elseif method == 'workspace/executeCommand' and params.command == 'lambda-ls.eventChoices' then
+      reply({
+        defaultEventType = 'sqs',
+        eventFiles = { vim.fs.normalize(fixture .. '/events/hello.json') },
+        eventTypes = { { type = 's3-put', description = 'S3 put' }, { type = 'sqs', description = 'SQS batch' } },
+      })
     elseif method == 'workspace/executeCommand' then
+      -- The id is the client's; the tests compare the rest.
+      local args = params.arguments[1]
+      assert(type(args.invocationId) == 'string', 'no invocationId')
+      local id = args.invocationId
+      args.invocationId = nil
       table.insert(seen.commands, params)
       local result = next_result
       vim.schedule(function()
         for _, l in ipairs(result.stream or {}) do
-          dispatchers.notification('lambda-ls/invokeLog', { line = l })
+          dispatchers.notification('lambda-ls/invokeLog', { invocationId = id, line = l })
         end
         callback(nil, result.answer)
       end)
@@ -200,6 +216,40 @@ test('running the ▶ Invoke lens invokes without an event; an error shows in th
     return t and t:find('Sandbox.Timedout', 1, true) and t
   end)
   assert(f:find('Task timed out after 5.00 seconds', 1, true), f)
+end)
+
+test('Invoke with event…: the server\'s choices, its default sample first; the streamed REPORT is not repeated', function()
+  vim.api.nvim_win_set_cursor(0, { 6, 0 })
+  local line = 'REPORT RequestId: r3\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB'
+  next_result = {
+    stream = { 'START RequestId: r3', 'END RequestId: r3', line },
+    answer = { requestId = 'r3', status = 'success', payload = { ok = true }, logs = { 'START RequestId: r3', 'END RequestId: r3', line } },
+  }
+  local offered
+  local orig = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    if opts.prompt and opts.prompt:find('with event', 1, true) then
+      offered = vim.tbl_map(function(c)
+        return c.label
+      end, items)
+      on_choice(items[2], 2)
+    else
+      on_choice(items[2], 2) -- the second lens on the line: Invoke with event…
+    end
+  end
+  lambda_ls.last = nil
+  vim.lsp.codelens.run()
+  vim.ui.select = orig
+  wait('the invoke with event', function()
+    return lambda_ls.last
+  end)
+  assert(offered[1]:find('hello.json', 1, true), vim.inspect(offered))
+  assert(offered[2]:find('sample: sqs', 1, true) and offered[2]:find("this function's event source", 1, true), vim.inspect(offered))
+  eq(seen.commands[#seen.commands].arguments[1], { config = template, ['function'] = 'HelloFunction', eventType = 'sqs' }, 'arguments')
+  local text = table.concat(log_lines(), '\n')
+  local _, reports = text:gsub('REPORT RequestId: r3', '')
+  eq(reports, 1, 'REPORT lines in the log')
+  eq(lambda_ls.last.rendered.report, line, 'REPORT from the logs')
 end)
 
 test('lenses are refreshed on InsertLeave, TextChanged, BufEnter and BufWritePost', function()

@@ -124,15 +124,39 @@ local function append_log(lines)
   end
 end
 
-local logs_this_run = 0
+-- Lines streamed per running invocation, and whether a REPORT line was among them.
+local runs = {}
+local run_counter = 0
 
 function M.on_log(_, result, _)
   local line = render.log_line(result)
-  if line then
-    logs_this_run = logs_this_run + 1
-    -- Log lines may hold newlines (a stack trace in one print).
-    append_log(vim.split(line, '\n', { plain = true }))
+  if not line then
+    return
   end
+  local id = type(result) == 'table' and result.invocationId or nil
+  local run = id and runs[id]
+  if not run and not id then
+    -- A server that does not name the invocation: the only one running.
+    local only, n = nil, 0
+    for _, r in pairs(runs) do
+      only, n = r, n + 1
+    end
+    run = n == 1 and only or nil
+  end
+  if run then
+    run.lines = run.lines + 1
+    run.report = run.report or vim.startswith(line, 'REPORT ')
+  end
+  -- Log lines may hold newlines (a stack trace in one print).
+  append_log(vim.split(line, '\n', { plain = true }))
+end
+
+--- Invoke settings of a client (`settings.lambdaLs.invoke`).
+local function invoke_settings(client)
+  local s = client and client.settings and client.settings.lambdaLs
+    or client and client.config.settings and client.config.settings.lambdaLs
+    or {}
+  return type(s.invoke) == 'table' and s.invoke or {}
 end
 
 -- Result float --------------------------------------------------------------------------------------------
@@ -188,7 +212,19 @@ function M.invoke(target, event, client)
     vim.notify('lambda-ls: no lambda_ls client is running', vim.log.levels.ERROR)
     return
   end
-  local args = vim.tbl_extend('force', {}, target, event or {})
+  run_counter = run_counter + 1
+  local invocation_id = ('nvim-%d-%d'):format(vim.fn.getpid(), run_counter)
+  local args = vim.tbl_extend('force', {}, target, event or {}, { invocationId = invocation_id })
+  -- The env file and variables from the settings go with each call too.
+  local inv = invoke_settings(client)
+  if type(inv.envFile) == 'string' and inv.envFile ~= '' then
+    args.envFile = inv.envFile
+  end
+  if type(inv.env) == 'table' and next(inv.env) then
+    args.env = inv.env
+  end
+  local run = { lines = 0, report = false }
+  runs[invocation_id] = run
   show_log()
   local what = ''
   if event and event.eventFile then
@@ -197,19 +233,24 @@ function M.invoke(target, event, client)
     what = ' with sample ' .. event.eventType
   end
   append_log({ ('▶ %s%s (%s)'):format(target['function'], what, vim.fn.fnamemodify(target.config, ':~:.')) })
-  logs_this_run = 0
   M.last = nil
   client:request('workspace/executeCommand', { command = 'lambda-ls.invoke', arguments = { args } }, function(err, result)
+    runs[invocation_id] = nil
     local rendered
     if err then
       append_log({ ('✖ %s: %s'):format(target['function'], err.message or vim.inspect(err)) })
       vim.notify(('lambda-ls: invoke %s: %s'):format(target['function'], err.message or ''), vim.log.levels.ERROR)
     else
       rendered = render.result(target['function'], result)
-      if logs_this_run == 0 and #rendered.logs > 0 then
+      -- Lines that did not stream (an older server) come from the result; the REPORT line once.
+      local reported = run.report
+      if run.lines == 0 and #rendered.logs > 0 then
         append_log(rendered.logs)
+        for _, l in ipairs(rendered.logs) do
+          reported = reported or vim.startswith(l, 'REPORT ')
+        end
       end
-      if rendered.report then
+      if rendered.report and not reported then
         append_log({ rendered.report })
       end
       append_log({ (rendered.ok and '✔ ' or '✖ ') .. rendered.summary })
@@ -322,13 +363,44 @@ function M.event_from_arg(arg)
   return { eventType = arg }
 end
 
+--- What "Invoke with event…" offers: the server's `lambda-ls.eventChoices` when it has the command, else the
+--- events folder and `lambda-ls events list`.
+function M.event_choices(target, client)
+  client = client or any_client()
+  local commands = client
+      and client.server_capabilities
+      and client.server_capabilities.executeCommandProvider
+      and client.server_capabilities.executeCommandProvider.commands
+    or {}
+  if vim.tbl_contains(commands, 'lambda-ls.eventChoices') then
+    local res = client:request_sync('workspace/executeCommand', { command = 'lambda-ls.eventChoices', arguments = { target } }, 10000)
+    local v = res and res.result
+    if type(v) == 'table' and (type(v.eventFiles) == 'table' or type(v.eventTypes) == 'table') then
+      local types = render.parse_event_list(vim.json.encode(v.eventTypes or {}))
+      local files = vim.tbl_filter(function(f)
+        return type(f) == 'string'
+      end, v.eventFiles or {})
+      return { default = type(v.defaultEventType) == 'string' and v.defaultEventType or nil, files = files, types = types }
+    end
+  end
+  return { files = event_files(target), types = M.sample_events() }
+end
+
 local function pick_event(target, done)
   local choices = {}
-  for _, f in ipairs(event_files(target)) do
+  local offered = M.event_choices(target)
+  for _, f in ipairs(offered.files) do
     table.insert(choices, { label = 'file: ' .. vim.fn.fnamemodify(f, ':~:.'), event = { eventFile = f } })
   end
-  for _, e in ipairs(M.sample_events()) do
+  local types = vim.deepcopy(offered.types)
+  table.sort(types, function(a, b)
+    return (a.type == offered.default) and b.type ~= offered.default
+  end)
+  for _, e in ipairs(types) do
     local label = 'sample: ' .. e.type .. (e.description ~= '' and ('  — ' .. e.description) or '')
+    if e.type == offered.default then
+      label = label .. "  (this function's event source)"
+    end
     table.insert(choices, { label = label, event = { eventType = e.type } })
   end
   table.insert(choices, { label = 'Another JSON file…', ask = true })

@@ -144,7 +144,15 @@ function M.result(name, result)
   elseif str(result.status) then
     ok = result.status == 'success'
   end
-  local report = M.report_line(result.report, str(result.requestId), str(result.status))
+  local logs = logs_of(result)
+  -- The server's own REPORT line, when the logs carry it, is exactly what Lambda prints.
+  local report
+  for _, l in ipairs(logs) do
+    if vim.startswith(l, 'REPORT ') then
+      report = l
+    end
+  end
+  report = report or M.report_line(result.report, str(result.requestId), str(result.status))
   local summary
   if ok then
     summary = name .. ' succeeded'
@@ -157,6 +165,16 @@ function M.result(name, result)
   local header = { '// ' .. summary }
   if report then
     table.insert(header, '// ' .. report:gsub('\t', '  '))
+  end
+  if str(result.eventFrom) and result.eventFrom ~= '' then
+    table.insert(header, '// event: ' .. result.eventFrom)
+  end
+  if type(result.warnings) == 'table' then
+    for _, w in ipairs(result.warnings) do
+      if type(w) == 'string' then
+        table.insert(header, '// warning: ' .. w)
+      end
+    end
   end
   local body
   if ok then
@@ -175,7 +193,7 @@ function M.result(name, result)
     ok = ok,
     summary = summary,
     text = table.concat(header, '\n') .. '\n' .. body .. '\n',
-    logs = logs_of(result),
+    logs = logs,
     report = report,
   }
 end
