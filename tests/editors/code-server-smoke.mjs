@@ -214,6 +214,27 @@ try {
     await editor.locator(".codelens-decoration", { hasText: "▶ Invoke" }).first().waitFor({ timeout: 30_000 });
   });
 
+  await step("trusted: ▶ Invoke streams logs into the output and opens the result read-only", "invoke", async () => {
+    await runCommand("Workspaces: Manage Workspace Trust");
+    await page.locator(".workspace-trust-editor a.monaco-button", { hasText: /^Trust$/ }).first().click({ timeout: 20_000 });
+    await page.locator(".statusbar", { hasText: "Restricted Mode" }).first().waitFor({ state: "detached", timeout: 20_000 });
+    await page.locator(".tabs-container .tab", { hasText: "template.yaml" }).first().click();
+    // The server restarts on trust; its lenses come back.
+    await editor.locator(".codelens-decoration a", { hasText: "▶ Invoke" }).first().click({ timeout: 60_000 });
+    const result = page.locator(".monaco-editor[data-uri^='lambda-ls-result']").first();
+    await result.waitFor({ timeout: 60_000 });
+    await result.locator(".view-lines", { hasText: "succeeded" }).waitFor({ timeout: 20_000 });
+    // Monaco renders spaces as no-break spaces.
+    const text = (await result.locator(".view-lines").innerText()).replace(/\u00a0/g, " ");
+    if (!/REPORT RequestId/.test(text) || !text.includes("Grüße")) throw new Error(`result editor: ${text}`);
+    // Read-only: typing is refused with VS Code's message.
+    await result.locator(".view-lines").click();
+    await page.keyboard.type("x");
+    await page.locator(".monaco-editor-overlaymessage", { hasText: /read-only/i }).first().waitFor({ timeout: 10_000 });
+    const output = page.locator(".output-view, .panel .monaco-editor", { hasText: "START RequestId" }).first();
+    await output.waitFor({ timeout: 20_000 });
+  });
+
   await step("completion offers s3:GetObject after s3:Get", "iam-completion", async () => {
     const text = fs.readFileSync(path.join(s.workspace, "template.yaml"), "utf8").split("\n");
     const line = text.findIndex((l) => l.includes("- s3:GetObject")) + 1;

@@ -155,7 +155,7 @@ for (const encoding of ["utf-16", "utf-8"] as Encoding[]) {
       assert.ok(items.some((i) => i.label === "s3:GetObject"), `labels: ${items.slice(0, 20).map((i) => i.label)}`);
     });
 
-    it("shows ▶ Invoke lenses on the template and the handler", { todo: pending("invoke") }, async () => {
+    it("shows ▶ Invoke and Invoke with event… lenses above the template's functions", { todo: pending("invoke") }, async () => {
       const template = path.join(client.root, "template.yaml");
       const lenses: any[] = await client.conn.sendRequest("textDocument/codeLens", { textDocument: { uri: client.uri("template.yaml") } });
       const invoke = lenses.find((l) => l.command?.command === "lambda-ls.invoke" && l.command.arguments?.[0]?.function === "HelloFunction");
@@ -163,6 +163,9 @@ for (const encoding of ["utf-16", "utf-8"] as Encoding[]) {
       assert.match(invoke.command.title, /▶ Invoke/);
       assert.equal(invoke.command.arguments[0].config, template);
       assert.ok(lenses.some((l) => l.command?.command === "lambda-ls.invokeWithEvent"));
+    });
+
+    it("shows the ▶ Invoke lens above the handler in code", { todo: pending("handler-lenses") }, async () => {
       const handler = client.open("hello/app.py", "python");
       const onHandler: any[] = await client.conn.sendRequest("textDocument/codeLens", { textDocument: { uri: handler } });
       assert.ok(onHandler.some((l) => l.command?.command === "lambda-ls.invoke"), JSON.stringify(onHandler));

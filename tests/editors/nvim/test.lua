@@ -17,8 +17,12 @@ local function out(line)
   io.stdout:flush()
 end
 
+local buf -- the template's buffer; every test starts and ends there
 local function test(name, feature, fn)
   local ok, err = xpcall(fn, debug.traceback)
+  if buf and vim.api.nvim_buf_is_valid(buf) and vim.api.nvim_get_current_buf() ~= buf then
+    pcall(vim.cmd.buffer, buf)
+  end
   local label = ('[%s] %s'):format(encoding, name)
   if ok then
     counts.pass = counts.pass + 1
@@ -62,7 +66,7 @@ vim.lsp.enable('lambda_ls')
 
 local template = fixture .. '/template.yaml'
 vim.cmd.edit(vim.fn.fnameescape(template))
-local buf = vim.api.nvim_get_current_buf()
+buf = vim.api.nvim_get_current_buf()
 local client = wait('lambda_ls to attach', 20000, function()
   return vim.lsp.get_clients({ bufnr = buf, name = 'lambda_ls' })[1]
 end)
@@ -169,10 +173,13 @@ local function invoke_lens_for(bufnr, fn_name)
   end)
 end
 
-test('▶ Invoke code lens on the template and the handler', 'invoke', function()
+test('▶ Invoke code lens above the template\'s function', 'invoke', function()
   local lens = invoke_lens_for(buf, 'HelloFunction')
   assert(lens.command.title:find('▶ Invoke', 1, true), lens.command.title)
   eq(lens.command.arguments[1].config, vim.fs.normalize(template), 'config path')
+end)
+
+test('▶ Invoke code lens above the handler in code', 'handler-lenses', function()
   vim.cmd.edit(vim.fn.fnameescape(fixture .. '/hello/app.py'))
   invoke_lens_for(vim.api.nvim_get_current_buf(), 'HelloFunction')
   vim.cmd.buffer(buf)
@@ -192,6 +199,7 @@ end)
 
 test(':LambdaInvoke with an event file: logs stream into the log buffer, the result in a float', 'invoke', function()
   local lambda_ls = require('lambda_ls')
+  vim.cmd.buffer(buf)
   local lnum = find_line(buf, 'HelloFunction:')
   vim.api.nvim_win_set_cursor(0, { lnum + 2, 0 })
   invoke_lens_for(buf, 'HelloFunction')
