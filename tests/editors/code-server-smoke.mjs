@@ -202,6 +202,28 @@ try {
     await editor.click();
   });
 
+  await step("Show server output: the bundled server runs; Restart server starts it again", null, async () => {
+    await runCommand("lambda-ls: Show server output");
+    const out = page.locator(".panel .monaco-editor", { hasText: "(bundled)" }).first();
+    await out.waitFor({ timeout: 20_000 });
+    // Monaco renders spaces as no-break spaces.
+    const starts = async () => ((await out.innerText()).match(/Starting[\s\u00a0]\S+[\s\u00a0]\(bundled\)/g) ?? []).length;
+    const before = await starts();
+    await runCommand("lambda-ls: Restart server");
+    await page.waitForFunction(
+      ([n]) => {
+        const el = [...document.querySelectorAll(".panel .monaco-editor")].find((e) => e.textContent.includes("(bundled)"));
+        return el && (el.textContent.match(/Starting[\s\u00a0]\S+[\s\u00a0]\(bundled\)/g) ?? []).length > n;
+      },
+      [before],
+      { timeout: 30_000 },
+    );
+    // Diagnostics come back from the new server.
+    await page.keyboard.press("Control+Shift+M");
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "is not a Lambda runtime" }).first().waitFor({ timeout: 30_000 });
+    await editor.click();
+  });
+
   await step("Restricted Mode: invoke is refused with the reason", null, async () => {
     await page.locator(".statusbar", { hasText: "Restricted Mode" }).first().waitFor({ timeout: 20_000 });
     await runCommand("lambda-ls: Invoke function");
@@ -233,6 +255,18 @@ try {
     await page.locator(".monaco-editor-overlaymessage", { hasText: /read-only/i }).first().waitFor({ timeout: 10_000 });
     const output = page.locator(".output-view, .panel .monaco-editor", { hasText: "START RequestId" }).first();
     await output.waitFor({ timeout: 20_000 });
+  });
+
+  await step("Show sample events opens one as JSON", "invoke", async () => {
+    await runCommand("lambda-ls: Show sample events");
+    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: "sqs" }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await page.keyboard.type("sqs");
+    await page.keyboard.press("Enter");
+    await page.locator(".monaco-editor[data-uri^='untitled']", { hasText: "Records" }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press("Control+W");
+    const dontSave = page.locator(".monaco-dialog-box a.monaco-button", { hasText: /Don't Save/ });
+    if (await dontSave.count()) await dontSave.first().click();
   });
 
   await step("completion offers s3:GetObject after s3:Get", "iam-completion", async () => {
