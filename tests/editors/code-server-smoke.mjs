@@ -257,6 +257,17 @@ try {
     await output.waitFor({ timeout: 20_000 });
   });
 
+  await step("trusted: Invoke with event… offers the events folder and runs with the chosen file", "invoke", async () => {
+    await page.locator(".tabs-container .tab", { hasText: "template.yaml" }).first().click();
+    await editor.locator(".codelens-decoration a", { hasText: "Invoke with event" }).first().click({ timeout: 30_000 });
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "hello.json" }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.type("hello.json");
+    await page.keyboard.press("Enter");
+    const result = page.locator(".monaco-editor[data-uri*='result%202'], .monaco-editor[data-uri*='result 2']").first();
+    await result.waitFor({ timeout: 60_000 });
+    await result.locator(".view-lines", { hasText: "Ada" }).waitFor({ timeout: 20_000 });
+  });
+
   await step("Show sample events opens one as JSON", "invoke", async () => {
     await runCommand("lambda-ls: Show sample events");
     const row = page.locator(".quick-input-list .monaco-list-row", { hasText: "sqs" }).first();
