@@ -195,11 +195,10 @@ export function registerInvoke(context: vscode.ExtensionContext, server: Server)
     }
     const out = server.invokeOutput;
     out.show(true);
-    const what = "eventFile" in (event ?? {}) ? ` with ${path.basename((event as { eventFile: string }).eventFile)}` : "eventType" in (event ?? {}) ? ` with sample ${(event as { eventType: string }).eventType}` : "";
-    out.appendLine(`▶ ${target.function}${what} (${vscode.workspace.asRelativePath(target.config)})`);
+    out.appendLine(`▶ ${target.function}${protocol.describeEvent(event)} (${vscode.workspace.asRelativePath(target.config)})`);
     const invocationId = randomUUID();
-    const run = { lines: 0, report: false };
-    server.invocations.set(invocationId, run);
+    const streamed = { lines: 0, report: false };
+    server.invocations.set(invocationId, streamed);
     const settings = server.settingsFor(vscode.Uri.file(target.config)).invoke;
     let result: unknown;
     try {
@@ -217,8 +216,8 @@ export function registerInvoke(context: vscode.ExtensionContext, server: Server)
     }
     const rendered = renderResult(target.function, result);
     // Lines that did not stream (an older server) come from the result; the REPORT line once.
-    if (run.lines === 0) for (const l of rendered.logs) out.appendLine(l);
-    const reported = run.report || (run.lines === 0 && rendered.logs.some((l) => l.startsWith("REPORT ")));
+    if (streamed.lines === 0) for (const l of rendered.logs) out.appendLine(l);
+    const reported = streamed.report || (streamed.lines === 0 && rendered.logs.some((l) => l.startsWith("REPORT ")));
     if (rendered.report && !reported) out.appendLine(rendered.report);
     out.appendLine(`${rendered.ok ? "✔" : "✖"} ${rendered.summary}`);
     const uri = results.add(target.function, rendered.text);

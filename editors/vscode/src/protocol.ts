@@ -55,6 +55,14 @@ export function invokeArgs(target: InvokeTarget, event?: EventChoice, extras: In
   return args;
 }
 
+/** " with hello.json", " with sample sqs", " with your event" or "" for the log channel. */
+export function describeEvent(event?: EventChoice): string {
+  if (!event) return "";
+  if ("eventFile" in event) return ` with ${event.eventFile.split(/[\\/]/).pop()}`;
+  if ("eventType" in event) return ` with sample ${event.eventType}`;
+  return " with your event";
+}
+
 /** The invocation a log notification belongs to, when it says. */
 export function logInvocationOf(params: unknown): string | undefined {
   if (typeof params !== "object" || params === null) return undefined;

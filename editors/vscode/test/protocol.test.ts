@@ -80,3 +80,10 @@ test("the server's event choices, per-call extras and invocation ids", () => {
   assert.equal(p.logInvocationOf({ invocationId: "i1", line: "x" }), "i1");
   assert.equal(p.logInvocationOf({ line: "x" }), undefined);
 });
+
+test("the event as the log channel names it", () => {
+  assert.equal(p.describeEvent(), "");
+  assert.equal(p.describeEvent({ eventFile: "/app/events/hello.json" }), " with hello.json");
+  assert.equal(p.describeEvent({ eventType: "sqs" }), " with sample sqs");
+  assert.equal(p.describeEvent({ event: {} }), " with your event");
+});
