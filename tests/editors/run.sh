@@ -14,7 +14,7 @@ SKIP_SMOKE="${LAMBDA_LS_SKIP_SMOKE:-0}"
 for a in "$@"; do
   case "$a" in
     --skip-smoke) SKIP_SMOKE=1 ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $a" >&2; exit 2 ;;
   esac
 done
