@@ -117,7 +117,10 @@ fn fifty_documents_ten_thousand_edits() {
         let uri = project.uri(name);
         lsp.open(&uri, lang, 1, text);
         lsp.diagnostics(&uri, 1);
-        lsp.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+        lsp.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
     }
     let baseline = settled_rss(&mut lsp, u64::MAX);
     let mut versions = vec![1i64; files.len()];
