@@ -14,6 +14,7 @@ pub mod ide;
 pub mod lsp;
 pub mod rules;
 pub mod suggest;
+pub mod suppress;
 pub mod syntax;
 pub mod text;
 pub mod workspace;
