@@ -277,6 +277,11 @@ impl Resolver {
         Ok(self)
     }
 
+    /// The configuration before any file: the defaults or the editor's settings.
+    pub fn base(&self) -> Arc<Config> {
+        self.base.clone()
+    }
+
     /// Forgets every cached lookup (a configuration file changed).
     pub fn clear(&self) {
         lock(&self.files).clear();

@@ -6,6 +6,7 @@ mod documents;
 mod features;
 mod server;
 mod session;
+mod settings;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
