@@ -51,6 +51,9 @@ pub struct LocatedRelated {
     pub message: String,
 }
 
+/// One edit of a fix, positioned: the file (`None` for the finding's own), start, end, new text.
+pub type LocatedEdit = (Option<PathBuf>, Pos, Pos, String);
+
 #[derive(Clone, Debug)]
 pub struct Located {
     pub finding: Finding,
@@ -60,7 +63,7 @@ pub struct Located {
     pub line_text: Option<String>,
     pub related: Vec<LocatedRelated>,
     /// Each fix's edits, positioned: (path, start, end, new text).
-    pub fix_edits: Vec<Vec<(Option<PathBuf>, Pos, Pos, String)>>,
+    pub fix_edits: Vec<Vec<LocatedEdit>>,
 }
 
 impl Located {
