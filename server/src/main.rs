@@ -194,10 +194,16 @@ fn run_check(args: CheckArgs) -> ExitCode {
             args.paths.clone()
         };
         match check::collect(&paths, args.no_ignore) {
-            Ok(files) => files
-                .into_iter()
-                .map(|p| check::Input::from_path(p, cwd.as_deref()))
-                .collect(),
+            Ok(files) => {
+                let total = files.len();
+                let inputs: Vec<check::Input> = files
+                    .into_iter()
+                    .filter(|p| check::is_data_file(p))
+                    .map(|p| check::Input::from_path(p, cwd.as_deref()))
+                    .collect();
+                options.not_ours = total - inputs.len();
+                inputs
+            }
             Err(e) => return usage_error(e.0),
         }
     };

@@ -129,6 +129,8 @@ pub struct Options {
     pub ignore: Vec<String>,
     /// Stop writing findings after this many (the exit code still counts all of them).
     pub max_findings: Option<usize>,
+    /// Files found by the walk that are not ours (left out of the inputs, counted as seen).
+    pub not_ours: usize,
 }
 
 fn matches_selector(rule: &str, selector: &str) -> bool {
@@ -242,7 +244,7 @@ pub fn run(
 ) -> io::Result<Summary> {
     let source = Files::new();
     let mut summary = Summary {
-        files_seen: inputs.len(),
+        files_seen: inputs.len() + options.not_ours,
         ..Summary::default()
     };
     reporter.begin(out)?;
@@ -278,7 +280,9 @@ pub fn run(
     Ok(summary)
 }
 
-fn is_data_file(path: &Path) -> bool {
+/// Whether `check` reads the file at all: JSON, YAML and `.template` files (code is read only when a
+/// configuration points at it).
+pub fn is_data_file(path: &Path) -> bool {
     matches!(
         crate::syntax::Lang::from_path(path),
         Some(crate::syntax::Lang::Json | crate::syntax::Lang::Yaml)

@@ -218,6 +218,7 @@ pub struct Resolver {
     read: Box<ReadFn>,
     files: Mutex<HashMap<PathBuf, Arc<Loaded>>>,
     dirs: Mutex<HashMap<PathBuf, Arc<DirConfig>>>,
+    shared: Mutex<Option<Arc<DirConfig>>>,
 }
 
 impl Default for Resolver {
@@ -237,6 +238,7 @@ impl Resolver {
             read: Box::new(read_disk),
             files: Mutex::new(HashMap::new()),
             dirs: Mutex::new(HashMap::new()),
+            shared: Mutex::new(None),
         }
     }
 
@@ -286,6 +288,7 @@ impl Resolver {
     pub fn clear(&self) {
         lock(&self.files).clear();
         lock(&self.dirs).clear();
+        *lock(&self.shared) = None;
     }
 
     /// The configuration of the file at `path` (absolute).
@@ -296,51 +299,64 @@ impl Resolver {
         }
     }
 
-    /// The configuration of every file in folder `dir` (absolute), cached.
+    /// The configuration of every file in folder `dir` (absolute), cached. Folders without a configuration
+    /// file share their parent's, so memory grows with the number of configuration files, not of folders.
     pub fn dir(&self, dir: &Path) -> Arc<DirConfig> {
         if let Some(hit) = lock(&self.dirs).get(dir) {
             return hit.clone();
         }
-        let chain = match &self.explicit {
-            Some(file) => vec![file.clone()],
-            None => self.chain(dir),
+        let resolved = match &self.explicit {
+            Some(file) => self.shared(|| self.layer(None, file)),
+            None => {
+                let own = self.load(&dir.join(FILE_NAME), dir);
+                let stop =
+                    own.as_ref().is_some_and(|l| l.settings.root) || dir.join(".git").exists();
+                let parent = match dir.parent() {
+                    Some(p) if !stop => Some(self.dir(p)),
+                    _ => None,
+                };
+                match (own, parent) {
+                    (None, Some(parent)) => parent,
+                    (None, None) => self.shared(|| {
+                        Arc::new(DirConfig {
+                            config: self.base.clone(),
+                            overrides: self.base_overrides.clone(),
+                            errors: self.base_errors.clone(),
+                        })
+                    }),
+                    (Some(own), parent) => self.layer(parent.as_deref(), &own),
+                }
+            }
         };
-        let mut config = (*self.base).clone();
-        let mut overrides = self.base_overrides.clone();
-        let mut errors = self.base_errors.clone();
-        for layer in &chain {
-            layer.apply_to(&mut config);
-            overrides.extend(layer.overrides.iter().cloned());
-            errors.extend(layer.errors.iter().cloned());
-        }
-        let resolved = Arc::new(DirConfig {
-            config: Arc::new(config),
-            overrides,
-            errors,
-        });
         lock(&self.dirs).insert(dir.to_path_buf(), resolved.clone());
         resolved
     }
 
-    /// Configuration files that apply in `dir`, outermost first.
-    fn chain(&self, dir: &Path) -> Vec<Arc<Loaded>> {
-        let mut found = Vec::new();
-        let mut cur = Some(dir);
-        while let Some(d) = cur {
-            if let Some(loaded) = self.load(&d.join(FILE_NAME), d) {
-                let root = loaded.settings.root;
-                found.push(loaded);
-                if root {
-                    break;
-                }
-            }
-            if d.join(".git").exists() {
-                break;
-            }
-            cur = d.parent();
-        }
-        found.reverse();
-        found
+    /// The one configuration of every folder without a file of its own above it (or of every folder with
+    /// `--config`), made once.
+    fn shared(&self, make: impl FnOnce() -> Arc<DirConfig>) -> Arc<DirConfig> {
+        let mut shared = lock(&self.shared);
+        shared.get_or_insert_with(make).clone()
+    }
+
+    /// `layer` over `under` (or over the base).
+    fn layer(&self, under: Option<&DirConfig>, layer: &Loaded) -> Arc<DirConfig> {
+        let (mut config, mut overrides, mut errors) = match under {
+            Some(u) => ((*u.config).clone(), u.overrides.clone(), u.errors.clone()),
+            None => (
+                (*self.base).clone(),
+                self.base_overrides.clone(),
+                self.base_errors.clone(),
+            ),
+        };
+        layer.apply_to(&mut config);
+        overrides.extend(layer.overrides.iter().cloned());
+        errors.extend(layer.errors.iter().cloned());
+        Arc::new(DirConfig {
+            config: Arc::new(config),
+            overrides,
+            errors,
+        })
     }
 
     fn load(&self, path: &Path, base: &Path) -> Option<Arc<Loaded>> {
