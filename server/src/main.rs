@@ -140,6 +140,7 @@ fn usage_error(message: impl std::fmt::Display) -> ExitCode {
 
 fn run_check(args: CheckArgs) -> ExitCode {
     let cwd = std::env::current_dir().ok();
+    let shared_cwd: Option<std::sync::Arc<std::path::Path>> = cwd.as_deref().map(Into::into);
     let mut options = check::Options {
         max_findings: args.max_findings,
         ..Default::default()
@@ -184,7 +185,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             Ok(t) => t,
             Err(f) => return usage_error(format!("stdin: {}", f.message)),
         };
-        let mut input = check::Input::from_path(name, cwd.as_deref());
+        let mut input = check::Input::from_path(name, shared_cwd.clone());
         input.text = Some(text);
         vec![input]
     } else {
@@ -199,7 +200,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 let inputs: Vec<check::Input> = files
                     .into_iter()
                     .filter(|p| check::is_data_file(p))
-                    .map(|p| check::Input::from_path(p, cwd.as_deref()))
+                    .map(|p| check::Input::from_path(p, shared_cwd.clone()))
                     .collect();
                 options.not_ours = total - inputs.len();
                 inputs
@@ -220,9 +221,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
             .iter()
             .map(|i| {
                 serde_json::json!({
-                    "path": i.display,
-                    "ignored": i.text.is_none() && resolver.config_for(&i.absolute).is_ignored(&i.absolute),
-                    "config": resolver.config_for(&i.absolute).to_json(),
+                    "path": i.display(),
+                    "ignored": i.text.is_none() && resolver.config_for(&i.absolute()).is_ignored(&i.absolute()),
+                    "config": resolver.config_for(&i.absolute()).to_json(),
                 })
             })
             .collect();

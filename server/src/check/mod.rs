@@ -21,28 +21,34 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// One file to check.
+/// One file to check. Kept small (a path and a shared working directory): a run holds one per file.
 #[derive(Clone, Debug)]
 pub struct Input {
     /// The path as found or given (for reading).
     pub path: PathBuf,
-    /// The path as shown to the user (relative to the working directory when below it).
-    pub display: String,
-    /// Absolute, for configuration lookups.
-    pub absolute: PathBuf,
+    /// The working directory that relative paths and shown paths are taken from.
+    pub cwd: Option<Arc<Path>>,
     /// The document's text when it comes from stdin.
     pub text: Option<Arc<str>>,
 }
 
 impl Input {
-    pub fn from_path(path: PathBuf, cwd: Option<&Path>) -> Input {
-        let absolute = absolute(&path, cwd);
+    pub fn from_path(path: PathBuf, cwd: Option<Arc<Path>>) -> Input {
         Input {
-            display: display_path(&path, cwd),
-            absolute,
             path,
+            cwd,
             text: None,
         }
+    }
+
+    /// The path as shown to the user (relative to the working directory when below it).
+    pub fn display(&self) -> String {
+        display_path(&self.path, self.cwd.as_deref())
+    }
+
+    /// Absolute, for configuration lookups.
+    pub fn absolute(&self) -> PathBuf {
+        absolute(&self.path, self.cwd.as_deref())
     }
 }
 
@@ -202,7 +208,8 @@ pub fn config_errors(inputs: &[Input], resolver: &Resolver) -> Vec<ConfigError> 
     let mut seen_dirs = std::collections::HashSet::new();
     let mut errors: Vec<ConfigError> = Vec::new();
     for input in inputs {
-        let Some(dir) = input.absolute.parent() else {
+        let absolute = input.absolute();
+        let Some(dir) = absolute.parent() else {
             continue;
         };
         if !seen_dirs.insert(dir.to_path_buf()) {
@@ -222,10 +229,11 @@ pub fn apply_config_ignores(inputs: Vec<Input>, resolver: &Resolver) -> Vec<Inpu
     inputs
         .into_iter()
         .filter(|i| {
+            let absolute = i.absolute();
             i.text.is_some()
-                || i.absolute
+                || absolute
                     .parent()
-                    .is_none_or(|d| !resolver.dir(d).config.is_ignored(&i.absolute))
+                    .is_none_or(|d| !resolver.dir(d).config.is_ignored(&absolute))
         })
         .collect()
 }
@@ -301,21 +309,23 @@ fn check_one(
     files: &Files,
 ) -> Result<FileReport, Skipped> {
     let path = input.path.as_path();
+    let display = input.display();
+    let absolute = input.absolute();
     let report = |kind, findings| FileReport {
-        display: input.display.clone(),
+        display: display.clone(),
         path: path.to_path_buf(),
         kind,
         findings,
     };
     let skipped = |reason: String| Skipped {
-        display: input.display.clone(),
+        display: display.clone(),
         reason,
     };
     // Code is read only when a config points at it; other files are not ours at all.
     if !is_data_file(path) {
         return Ok(report(FileKind::Other, Vec::new()));
     }
-    let config = resolver.config_for(&input.absolute);
+    let config = resolver.config_for(&absolute);
     let unplaced = |findings: Vec<Finding>| -> Vec<Located> {
         let mut findings = findings;
         config.apply(&mut findings);
@@ -360,7 +370,7 @@ fn check_one(
             }
         }
     };
-    let parsed = workspace::parse(&input.absolute, text.clone(), None);
+    let parsed = workspace::parse(&absolute, text.clone(), None);
     let env = Env {
         config: &config,
         files,
