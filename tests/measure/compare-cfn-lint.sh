@@ -60,6 +60,10 @@ for f in "$corpus"/sam-translator/input/*.yaml "$corpus"/sam-translator/input/*.
     [ "$name" = error_invalid_logical_id.yaml ] && continue
     if grep -q '^Transform:' "$f" || [ "${name##*.}" = json ]; then
         cp "$f" "$work/sam-translator/$name"
+    elif grep -q '^---' "$f"; then
+        # After the document start marker (and any `%YAML` directive before it).
+        awk '!done && /^---/ { print; print "Transform: AWS::Serverless-2016-10-31"; done = 1; next } { print }' \
+            "$f" > "$work/sam-translator/$name"
     else
         { echo "Transform: AWS::Serverless-2016-10-31"; cat "$f"; } > "$work/sam-translator/$name"
     fi
