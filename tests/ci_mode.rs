@@ -901,3 +901,33 @@ fn pre_commit_hook_runs_as_declared() {
     good.extend(["good.json", "README.yaml"]);
     assert_eq!(run(p.path(), &good).status.code(), Some(0));
 }
+
+/// `--color auto` colours a terminal: run under a pseudo-terminal (`script` from util-linux).
+#[test]
+fn auto_colour_on_a_terminal_unless_no_color() {
+    let p = Project::new(&[("policy.json", BAD_POLICY)]);
+    let command = format!(
+        "{} check --color auto policy.json",
+        support::bin().display()
+    );
+    let on_tty = |no_color: bool| -> String {
+        let mut c = std::process::Command::new("script");
+        c.args(["-qec", &command, "/dev/null"])
+            .current_dir(p.path())
+            .env_remove("NO_COLOR")
+            .stdin(std::process::Stdio::null());
+        if no_color {
+            c.env("NO_COLOR", "1");
+        }
+        let out = c.output().expect("run `script` (util-linux)");
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        stdout(&out)
+    };
+    let coloured = on_tty(false);
+    assert!(coloured.contains("\x1b[1;31merror\x1b[0m"), "{coloured:?}");
+    let plain = on_tty(true);
+    assert!(
+        plain.contains("error[iam/version]") && !plain.contains('\x1b'),
+        "{plain:?}"
+    );
+}
