@@ -22,8 +22,9 @@ pub const SECTION: &str = "lambdaLs";
 /// Keys of the section that belong to the client (server path, tracing), not to analysis.
 const CLIENT_KEYS: &[&str] = &["server", "trace", "diagnosticsDelayMs", "enable"];
 
-/// How long the first analyses wait for the client's answer to `workspace/configuration`.
-pub const SETTINGS_WAIT: Duration = Duration::from_secs(3);
+/// How long the first analyses wait for the client's answer to `workspace/configuration` (clients answer in
+/// milliseconds; a slow one gets its documents analysed again once the answer arrives).
+pub const SETTINGS_WAIT: Duration = Duration::from_millis(500);
 
 /// Editor settings as sent: the `lambdaLs` member when there is one, else the object itself, without the
 /// client's own keys.
@@ -123,6 +124,10 @@ pub async fn initialized(backend: &Backend) {
         report_settings_errors(backend, &errors).await;
     }
     backend.session().settings_ready.send_replace(true);
+    if pull && !backend.session().docs.is_empty() {
+        // Documents analysed while the answer was late are analysed again with it.
+        super::documents::schedule_all(backend);
+    }
 }
 
 async fn pull_settings(backend: &Backend) {
