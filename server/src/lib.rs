@@ -11,6 +11,7 @@ pub mod function;
 pub mod handler;
 pub mod iam;
 pub mod ide;
+pub mod invoke;
 pub mod lsp;
 pub mod rules;
 pub mod suggest;

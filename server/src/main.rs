@@ -41,6 +41,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// Run a function locally, as Lambda would (no Docker): logs to stderr, the payload to stdout.
+    Invoke(Box<lambda_ls::invoke::cli::InvokeArgs>),
+    /// List or show sample events.
+    #[command(subcommand)]
+    Events(lambda_ls::invoke::cli::EventsCommand),
 }
 
 #[derive(clap::Args)]
@@ -125,6 +130,8 @@ fn main() -> ExitCode {
         }
         Some(Command::Check(args)) => run_check(args),
         Some(Command::Rules { id, format }) => show_rules(id.as_deref(), format),
+        Some(Command::Invoke(args)) => ExitCode::from(lambda_ls::invoke::cli::invoke(*args)),
+        Some(Command::Events(cmd)) => ExitCode::from(lambda_ls::invoke::cli::events_command(cmd)),
     }
 }
 

@@ -20,7 +20,7 @@ pub struct Backend {
 }
 
 /// Commands the server executes (`workspace/executeCommand`).
-pub const COMMANDS: &[&str] = &[];
+pub const COMMANDS: &[&str] = super::invoke::COMMANDS;
 
 impl Backend {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Self {
@@ -54,6 +54,7 @@ fn negotiate_encoding(params: &InitializeParams) -> Encoding {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = negotiate_encoding(&params);
+        super::invoke::configure(params.initialization_options.as_ref());
         {
             let mut s = self.session();
             s.encoding = encoding;
@@ -225,8 +226,13 @@ impl LanguageServer for Backend {
             (closed, s.docs.is_empty())
         };
         if none_left {
-            // Everything is closed: a good moment to give memory back, off the message loop.
-            tokio::task::spawn_blocking(super::release_memory);
+            // Everything is closed: a good moment to give memory back, off the message loop — now, and
+            // again once idle analysis threads (and their parser state) have gone.
+            tokio::spawn(async {
+                let _ = tokio::task::spawn_blocking(super::release_memory).await;
+                tokio::time::sleep(super::THREAD_KEEP_ALIVE + Duration::from_millis(500)).await;
+                let _ = tokio::task::spawn_blocking(super::release_memory).await;
+            });
         }
         if closed {
             let _guard = self.publish_lock.lock().await;
