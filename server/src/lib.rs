@@ -15,6 +15,7 @@ pub mod invoke;
 pub mod lsp;
 pub mod rules;
 pub mod suggest;
+pub mod suppress;
 pub mod syntax;
 pub mod text;
 pub mod workspace;

@@ -55,7 +55,7 @@ pub async fn snapshot(backend: &Backend, uri: &Uri) -> Option<Snapshot> {
             job,
             doc.text.rope().clone(),
             s.encoding,
-            s.config.clone(),
+            s.config_for(&doc.path),
             s.files.clone(),
         )
     };

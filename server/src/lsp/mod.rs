@@ -7,6 +7,7 @@ mod features;
 mod invoke;
 mod server;
 mod session;
+mod settings;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
