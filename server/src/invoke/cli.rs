@@ -140,7 +140,12 @@ async fn try_invoke(args: InvokeArgs) -> Result<u8, InvokeError> {
         }
     };
     let mut settings = Settings::from_env();
-    settings.aws_credentials = args.aws_credentials;
+    // `[invoke]` of the project's lambda-ls.toml, then the command line.
+    let project = crate::config::Resolver::new().config_for(&config);
+    settings.apply(&project.invoke);
+    if args.aws_credentials {
+        settings.aws_credentials = true;
+    }
     if let Some(r) = args.region {
         settings.region = r;
     }
@@ -150,7 +155,12 @@ async fn try_invoke(args: InvokeArgs) -> Result<u8, InvokeError> {
     if args.node.is_some() {
         settings.node = args.node;
     }
-    let mut env = Vec::new();
+    let mut env: Vec<(String, String)> = project
+        .invoke
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for pair in &args.env {
         let Some((k, v)) = pair.split_once('=') else {
             return Err(InvokeError::Config(format!(
@@ -183,7 +193,7 @@ async fn try_invoke(args: InvokeArgs) -> Result<u8, InvokeError> {
             config,
             function: args.function,
             event: choice,
-            env_file: args.env_file,
+            env_file: args.env_file.or_else(|| project.invoke.env_file.clone()),
             env,
             client_context: args.client_context,
             cognito_identity: None,

@@ -32,7 +32,8 @@ pub struct Instance {
     /// Set when an invocation was given up midway (its future dropped): the process was killed.
     abandoned: Arc<std::sync::atomic::AtomicBool>,
     arn: String,
-    region: String,
+    /// `Settings::launch_key` of the settings it was started with.
+    launch_key: String,
 }
 
 impl Drop for Instance {
@@ -139,18 +140,18 @@ impl Instance {
                 "arn:aws:lambda:{}:123456789012:function:{}",
                 settings.region, spec.function_name
             ),
-            region: settings.region.clone(),
+            launch_key: settings.launch_key(),
         })
     }
 
     /// Whether this process can serve `spec` as it is now on disk.
-    pub fn usable(&mut self, spec: &FunctionSpec, fingerprint: u64, region: &str) -> bool {
+    pub fn usable(&mut self, spec: &FunctionSpec, fingerprint: u64, launch_key: &str) -> bool {
         !self.dead
             && !self.abandoned.load(std::sync::atomic::Ordering::SeqCst)
             && matches!(self.child.try_wait(), Ok(None))
             && self.spec == *spec
             && self.fingerprint == fingerprint
-            && self.region == region
+            && self.launch_key == launch_key
     }
 
     pub async fn invoke(

@@ -51,6 +51,31 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// Project and editor settings (`[invoke]` in `lambda-ls.toml`, `lambdaLs.invoke` in an editor) over
+    /// these.
+    pub fn apply(&mut self, project: &crate::config::InvokeSettings) {
+        if let Some(p) = &project.python {
+            self.python = Some(p.clone());
+        }
+        if let Some(p) = &project.node {
+            self.node = Some(p.clone());
+        }
+        if let Some(b) = project.pass_aws_credentials {
+            self.aws_credentials = b;
+        }
+        if let Some(r) = project.region.as_ref().filter(|r| !r.is_empty()) {
+            self.region = r.clone();
+        }
+    }
+
+    /// What a running instance was started with: a change means a new instance.
+    pub fn launch_key(&self) -> String {
+        format!(
+            "{:?}|{:?}|{}|{}",
+            self.python, self.node, self.aws_credentials, self.region
+        )
+    }
+
     /// Defaults, with `LAMBDA_LS_PYTHON`, `LAMBDA_LS_NODE`, `LAMBDA_LS_CACHE_DIR`, `AWS_REGION` /
     /// `AWS_DEFAULT_REGION` taken from the environment.
     pub fn from_env() -> Settings {
@@ -292,6 +317,18 @@ impl Invoker {
         req: &InvokeRequest,
         sink: LogSink,
     ) -> Result<InvokeResult, InvokeError> {
+        self.invoke_with(spec, req, sink, &self.settings).await
+    }
+
+    /// As [`Invoker::invoke`], with the interpreter, credential and region settings of the function's
+    /// project; an instance started with other settings is replaced.
+    pub async fn invoke_with(
+        &self,
+        spec: &FunctionSpec,
+        req: &InvokeRequest,
+        sink: LogSink,
+        settings: &Settings,
+    ) -> Result<InvokeResult, InvokeError> {
         let Some(family) = spec::family(&spec.runtime) else {
             return Err(InvokeError::Unsupported(format!(
                 "runtime `{}` cannot run locally",
@@ -314,7 +351,7 @@ impl Invoker {
         let mut guard = slot.lock().await;
         let fingerprint = fingerprint::of(&spec.code_dir);
         if let Some(inst) = guard.as_mut() {
-            if !inst.usable(spec, fingerprint, &self.settings.region) {
+            if !inst.usable(spec, fingerprint, &settings.launch_key()) {
                 *guard = None;
             }
         }
@@ -324,12 +361,12 @@ impl Invoker {
                 spec,
                 family,
                 fingerprint,
-                &self.settings,
+                settings,
                 &self.api,
                 &self.runtime_dir,
             )?),
         };
-        let result = inst.invoke(req, sink, self.settings.log_limit).await;
+        let result = inst.invoke(req, sink, settings.log_limit).await;
         if inst.dead {
             *guard = None;
         }

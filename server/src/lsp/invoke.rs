@@ -6,7 +6,7 @@ use super::server::Backend;
 use crate::invoke::request::{self, Args, EventChoice};
 use crate::invoke::{lenses, InvokeError, Invoker, Settings};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::{ExecuteCommandParams, LSPAny};
@@ -25,50 +25,11 @@ impl Notification for InvokeLog {
     const METHOD: &'static str = "lambda-ls/invokeLog";
 }
 
-static SETTINGS: Mutex<Option<Settings>> = Mutex::new(None);
 static INVOKER: tokio::sync::OnceCell<Arc<Invoker>> = tokio::sync::OnceCell::const_new();
-
-/// Reads `initializationOptions.invoke` (`python`, `node`, `awsCredentials`, `region`).
-pub fn configure(options: Option<&serde_json::Value>) {
-    let mut settings = Settings::from_env();
-    if let Some(o) = options.and_then(|o| o.get("invoke")) {
-        let path = |k: &str| {
-            o.get(k)
-                .and_then(|v| v.as_str())
-                .filter(|s| !s.is_empty())
-                .map(PathBuf::from)
-        };
-        if let Some(p) = path("python") {
-            settings.python = Some(p);
-        }
-        if let Some(p) = path("node") {
-            settings.node = Some(p);
-        }
-        if let Some(b) = o.get("awsCredentials").and_then(|v| v.as_bool()) {
-            settings.aws_credentials = b;
-        }
-        if let Some(r) = o
-            .get("region")
-            .and_then(|v| v.as_str())
-            .filter(|s| !s.is_empty())
-        {
-            settings.region = r.to_string();
-        }
-    }
-    *SETTINGS.lock().unwrap_or_else(|e| e.into_inner()) = Some(settings);
-}
-
-fn settings() -> Settings {
-    SETTINGS
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone()
-        .unwrap_or_else(Settings::from_env)
-}
 
 async fn invoker() -> std::result::Result<Arc<Invoker>, InvokeError> {
     INVOKER
-        .get_or_try_init(|| async { Invoker::new(settings()).await.map(Arc::new) })
+        .get_or_try_init(|| async { Invoker::new(Settings::from_env()).await.map(Arc::new) })
         .await
         .cloned()
 }
@@ -150,6 +111,14 @@ fn parse_args(backend: &Backend, params: &ExecuteCommandParams) -> Result<Parsed
     })
 }
 
+/// The invoke settings for a function in `config`: editor settings and the project's `lambda-ls.toml`
+/// (`[invoke]`) over `base`.
+fn project_settings(backend: &Backend, config: &std::path::Path, mut base: Settings) -> Settings {
+    let project = backend.session().config_for(config);
+    base.apply(&project.invoke);
+    base
+}
+
 /// Handles our commands; `None` when the command is not one of them.
 pub async fn execute(
     backend: &Backend,
@@ -165,7 +134,7 @@ pub async fn execute(
 async fn choices(backend: &Backend, params: &ExecuteCommandParams) -> Result<Option<LSPAny>> {
     let parsed = parse_args(backend, params)?;
     let files = backend.session().files.clone();
-    let settings = settings();
+    let settings = project_settings(backend, &parsed.args.config, Settings::from_env());
     let function = parsed.args.function.clone().unwrap_or_default();
     let config = parsed.args.config.clone();
     let value = tokio::task::spawn_blocking(move || {
@@ -177,11 +146,25 @@ async fn choices(backend: &Backend, params: &ExecuteCommandParams) -> Result<Opt
 }
 
 async fn invoke(backend: &Backend, params: &ExecuteCommandParams) -> Result<Option<LSPAny>> {
-    let parsed = parse_args(backend, params)?;
+    let mut parsed = parse_args(backend, params)?;
     let files = backend.session().files.clone();
     let invoker = invoker().await.map_err(failed)?;
-    let settings = invoker.settings().clone();
+    let settings = project_settings(backend, &parsed.args.config, invoker.settings().clone());
+    // The project's env file and variables apply unless the call names its own; call variables win.
+    let project = backend.session().config_for(&parsed.args.config);
+    if parsed.args.env_file.is_none() {
+        parsed.args.env_file = project.invoke.env_file.clone();
+    }
+    let mut env: Vec<(String, String)> = project
+        .invoke
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    env.append(&mut parsed.args.env);
+    parsed.args.env = env;
     let args = parsed.args.clone();
+    let launch = settings.clone();
     let prepared =
         tokio::task::spawn_blocking(move || request::prepare(&args, files.as_ref(), &settings))
             .await
@@ -212,7 +195,7 @@ async fn invoke(backend: &Backend, params: &ExecuteCommandParams) -> Result<Opti
         let _ = tx.send(line.to_string());
     });
     let result = invoker
-        .invoke(&prepared.spec, &prepared.request, sink)
+        .invoke_with(&prepared.spec, &prepared.request, sink, &launch)
         .await;
     // Every sender is gone once the invocation ended: the forwarder drains and stops.
     let _ = forward.await;

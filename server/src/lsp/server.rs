@@ -54,7 +54,6 @@ fn negotiate_encoding(params: &InitializeParams) -> Encoding {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = negotiate_encoding(&params);
-        super::invoke::configure(params.initialization_options.as_ref());
         {
             let mut s = self.session();
             s.encoding = encoding;

@@ -38,25 +38,6 @@ pub fn settings_section(v: &Value) -> Option<Value> {
     Some(Value::Object(filtered))
 }
 
-/// `over` laid over `under`, objects merged key by key.
-fn merge(under: &Value, over: &Value) -> Value {
-    match (under, over) {
-        (Value::Object(a), Value::Object(b)) => {
-            let mut out = a.clone();
-            for (k, v) in b {
-                let merged = match out.get(k) {
-                    Some(old) if !v.is_null() => merge(old, v),
-                    _ => v.clone(),
-                };
-                out.insert(k.clone(), merged);
-            }
-            Value::Object(out)
-        }
-        (_, Value::Null) => under.clone(),
-        _ => over.clone(),
-    }
-}
-
 /// A resolver reading `lambda-ls.toml` files through the open buffers, over the editor's settings.
 pub fn resolver(files: Arc<Files>, editor: Option<&Loaded>) -> Resolver {
     let r = Resolver::new().with_reader(Box::new(move |p: &Path| {
@@ -76,10 +57,15 @@ pub fn resolver(files: Arc<Files>, editor: Option<&Loaded>) -> Resolver {
 
 /// Rebuilds the session's resolver from its stored editor settings. Returns the settings' problems.
 pub fn rebuild(s: &mut Session) -> Vec<ConfigError> {
-    let merged = merge(
-        s.init_settings.as_ref().unwrap_or(&Value::Null),
-        s.pulled_settings.as_ref().unwrap_or(&Value::Null),
-    );
+    // Pulled (or pushed) settings are the client's whole current settings: they replace the initial
+    // ones, so a setting the user removes is gone at once, not kept until a restart.
+    let merged = s
+        .pulled_settings
+        .as_ref()
+        .filter(|v| v.is_object())
+        .or(s.init_settings.as_ref())
+        .cloned()
+        .unwrap_or(Value::Null);
     let base = s
         .roots
         .first()
