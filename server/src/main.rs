@@ -116,6 +116,8 @@ enum Color {
 enum ListFormat {
     Text,
     Json,
+    /// The rules reference document (`server/RULES.md`).
+    Markdown,
 }
 
 fn main() -> ExitCode {
@@ -293,6 +295,19 @@ fn run_check(args: CheckArgs) -> ExitCode {
 }
 
 fn show_rules(id: Option<&str>, format: ListFormat) -> ExitCode {
+    if let ListFormat::Markdown = format {
+        let list = match id {
+            None => rules::all(),
+            Some(id) => match rules::find(id) {
+                Some(r) => vec![r],
+                None => {
+                    return usage_error(format!("no rule `{id}`; `lambda-ls rules` lists them"))
+                }
+            },
+        };
+        print!("{}", rules::reference::markdown(&list));
+        return ExitCode::SUCCESS;
+    }
     if let ListFormat::Json = format {
         let list: Vec<serde_json::Value> = match id {
             None => rules::all().into_iter().map(rule_json).collect(),
