@@ -98,3 +98,14 @@ fn rules_command_lists_and_documents_every_rule() {
     let out = run(project.path(), &["rules", "no/such-rule"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_rules_reference_is_up_to_date() {
+    let expected = lambda_ls::rules::reference::markdown(&lambda_ls::rules::all());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("RULES.md");
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "server/RULES.md is out of date: run `cargo run -- rules --format markdown > server/RULES.md`"
+    );
+}

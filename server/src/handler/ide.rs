@@ -8,11 +8,9 @@ use super::paths::shown;
 use super::resolve::{self, Family};
 use crate::function::model::{self, FunctionConfig};
 use crate::ide::{CodeLens, CompletionItem, CompletionKind, Hover, Location};
+use crate::invoke::lenses;
 use crate::syntax::{Lang, ValueKind};
 use crate::workspace::{Env, FileKind, Parsed};
-
-pub const INVOKE: &str = "lambda-ls.invoke";
-pub const INVOKE_WITH_EVENT: &str = "lambda-ls.invokeWithEvent";
 
 fn is_config(file: &Parsed) -> bool {
     matches!(file.kind, FileKind::Template | FileKind::Serverless)
@@ -229,20 +227,17 @@ pub fn code_lenses(file: &Parsed, env: &Env) -> Vec<CodeLens> {
         } else {
             String::new()
         };
-        let argument = serde_json::json!({
-            "config": u.config.to_string_lossy(),
-            "function": u.function,
-        });
+        let argument = lenses::argument(&u.config, &u.function);
         out.push(CodeLens {
             span: u.name_span.clone(),
             title: format!("▶ Invoke{suffix}"),
-            command: INVOKE.into(),
+            command: lenses::INVOKE.into(),
             arguments: vec![argument.clone()],
         });
         out.push(CodeLens {
             span: u.name_span.clone(),
             title: format!("Invoke with event…{suffix}"),
-            command: INVOKE_WITH_EVENT.into(),
+            command: lenses::INVOKE_WITH_EVENT.into(),
             arguments: vec![argument],
         });
     }

@@ -124,7 +124,7 @@ pub fn references(file: &Parsed, offset: usize, env: &Env) -> Vec<Location> {
 }
 
 pub fn code_lenses(file: &Parsed, env: &Env) -> Vec<CodeLens> {
-    let mut out = Vec::new();
+    let mut out = crate::invoke::lenses::config_lenses(file);
     out.extend(crate::handler::ide::code_lenses(file, env));
     out
 }

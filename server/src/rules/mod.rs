@@ -1,6 +1,7 @@
 //! Findings and the rule registry. Every finding names a rule with a stable id, a default severity and docs
 //! (`lambda-ls rules ID`); each rule carries a failing and a passing example that the test suite runs.
 
+pub mod reference;
 mod registry;
 
 pub use registry::{all, find};
@@ -59,8 +60,8 @@ impl Rule {
     /// Where the rule's documentation lives online (the README section of the rule's family).
     pub fn help_uri(&self) -> String {
         format!(
-            "https://github.com/lambda-ls/lambda-ls/blob/main/docs/rules.md#{}",
-            self.id.replace(['/', '.'], "-")
+            "https://github.com/lambda-ls/lambda-ls/blob/main/server/RULES.md#{}",
+            reference::anchor(self.id)
         )
     }
 }

@@ -2,11 +2,12 @@
 
 use super::Rule;
 
-fn families() -> [&'static [&'static Rule]; 4] {
+fn families() -> [&'static [&'static Rule]; 5] {
     [
         crate::syntax::RULES,
         crate::iam::RULES,
         crate::function::RULES,
+        crate::suppress::RULES,
         crate::handler::RULES,
     ]
 }

@@ -156,6 +156,7 @@ pub fn analyze(file: &Parsed, env: &Env) -> Vec<Finding> {
         }
         FileKind::Code(_) | FileKind::Other => {}
     }
+    crate::suppress::apply(file, &mut out);
     env.config.apply(&mut out);
     // The message is part of the key so that identical findings end up adjacent and `dedup` removes them.
     out.sort_by(|a, b| {
