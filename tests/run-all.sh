@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 cargo test --workspace --locked
 
 if [ -x tests/editors/run.sh ]; then
-    tests/editors/run.sh
+    LAMBDA_LS_PREBUILT=1 tests/editors/run.sh
 fi

@@ -11,7 +11,7 @@ target="$(rustc -vV | sed -n 's/^host: //p')"
 export RUSTC_BOOTSTRAP=1
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Zsanitizer=address"
 export ASAN_OPTIONS="detect_odr_violation=0"
-cargo build --release --locked --target "$target" --bins --quiet
+cargo build --release --target "$target" --bins --quiet
 for bin in value_tree positions analyze; do
     corpus="$(mktemp -d)"
     seeds="seeds/$bin"

@@ -204,9 +204,11 @@ fn run_check(args: CheckArgs) -> ExitCode {
             args.paths.clone()
         };
         match check::collect(&paths, args.no_ignore) {
-            Ok(files) => {
-                let total = files.len();
-                let inputs: Vec<check::Input> = files
+            Ok(collected) => {
+                let total = collected.files.len();
+                options.walk_skipped = collected.skipped;
+                let inputs: Vec<check::Input> = collected
+                    .files
                     .into_iter()
                     .filter(|p| check::is_data_file(p))
                     .map(|p| check::Input::from_path(p, shared_cwd.clone()))

@@ -137,6 +137,8 @@ pub struct Options {
     pub max_findings: Option<usize>,
     /// Files found by the walk that are not ours (left out of the inputs, counted as seen).
     pub not_ours: usize,
+    /// What the walk could not enter or read (symlink loops, unreadable folders, special files).
+    pub walk_skipped: Vec<Skipped>,
 }
 
 fn matches_selector(rule: &str, selector: &str) -> bool {
@@ -153,10 +155,23 @@ impl Options {
 #[derive(Debug)]
 pub struct WalkError(pub String);
 
+/// What a walk found: the files, and what it had to leave out with the reason.
+pub struct Collected {
+    pub files: Vec<PathBuf>,
+    pub skipped: Vec<Skipped>,
+}
+
 /// Files under `paths` (a path that is a file is taken as is, even when ignored), respecting `.gitignore`
-/// unless `no_ignore`. Sorted, deduplicated.
-pub fn collect(paths: &[PathBuf], no_ignore: bool) -> Result<Vec<PathBuf>, WalkError> {
+/// unless `no_ignore`. Sorted, deduplicated. Symbolic links are not followed (a link loop or a link out of
+/// the project is never entered); folders that cannot be read and special files are reported as skipped.
+pub fn collect(paths: &[PathBuf], no_ignore: bool) -> Result<Collected, WalkError> {
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let cwd = std::env::current_dir().ok();
+    let skip = |path: &Path, reason: String| Skipped {
+        display: display_path(path, cwd.as_deref()),
+        reason,
+    };
     for p in paths {
         let meta = std::fs::metadata(p)
             .map_err(|e| WalkError(format!("{}: {}", p.display(), io_reason(&e))))?;
@@ -164,20 +179,59 @@ pub fn collect(paths: &[PathBuf], no_ignore: bool) -> Result<Vec<PathBuf>, WalkE
             files.push(p.clone());
             continue;
         }
+        if !meta.is_dir() {
+            skipped.push(skip(p, "not a regular file or folder".into()));
+            continue;
+        }
         let walker = ignore::WalkBuilder::new(p)
             .standard_filters(!no_ignore)
             .hidden(true)
             .follow_links(false)
             .build();
-        for entry in walker.flatten() {
-            if entry.file_type().is_some_and(|t| t.is_file()) {
-                files.push(entry.into_path());
+        for entry in walker {
+            match entry {
+                Ok(entry) => match entry.file_type() {
+                    Some(t) if t.is_file() => files.push(entry.into_path()),
+                    // A link may lead out of the project (or into a loop): it is not followed.
+                    Some(t) if t.is_symlink() && is_data_file(entry.path()) => {
+                        skipped.push(skip(entry.path(), "symbolic link, not followed".into()))
+                    }
+                    Some(t) if t.is_dir() || t.is_symlink() => {}
+                    // FIFOs, sockets, devices: reading one could block forever.
+                    Some(_) if is_data_file(entry.path()) => {
+                        skipped.push(skip(entry.path(), "not a regular file".into()))
+                    }
+                    _ => {}
+                },
+                Err(e) => {
+                    let (path, reason) = walk_error(&e);
+                    skipped.push(match path {
+                        Some(path) => skip(&path, reason),
+                        None => Skipped {
+                            display: String::new(),
+                            reason,
+                        },
+                    });
+                }
             }
         }
     }
     files.sort();
     files.dedup();
-    Ok(files)
+    Ok(Collected { files, skipped })
+}
+
+/// The path and a readable reason of a walk error.
+fn walk_error(e: &ignore::Error) -> (Option<PathBuf>, String) {
+    match e {
+        ignore::Error::WithPath { path, err } => (Some(path.clone()), walk_error(err).1),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err)
+        }
+        ignore::Error::Loop { child, .. } => (Some(child.clone()), "symbolic link loop".into()),
+        ignore::Error::Io(io) => (None, io_reason(io)),
+        other => (None, other.to_string()),
+    }
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {
@@ -255,6 +309,7 @@ pub fn run(
     source.set_roots(std::env::current_dir().ok().into_iter().collect());
     let mut summary = Summary {
         files_seen: inputs.len() + options.not_ours,
+        skipped: options.walk_skipped.clone(),
         ..Summary::default()
     };
     reporter.begin(out)?;

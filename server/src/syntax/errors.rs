@@ -7,10 +7,15 @@ use tree_sitter::Tree;
 /// Beyond this many, more syntax errors add noise, not information.
 const MAX_ERRORS: usize = 20;
 
-pub fn collect(tree: &Tree, text: &str) -> Vec<Finding> {
+pub fn collect(tree: &Tree, text: &str, lang: super::Lang) -> Vec<Finding> {
     let mut out = Vec::new();
     if !tree.root_node().has_error() {
         return out;
+    }
+    if lang == super::Lang::Yaml {
+        if let Some(f) = whole_document_yaml_error(tree, text) {
+            return vec![f];
+        }
     }
     let mut cursor = tree.walk();
     // Iterative pre-order walk: documents nested 100,000 levels deep must not overflow the stack.
@@ -125,4 +130,118 @@ fn first_token(s: &str) -> String {
         token.push('…');
     }
     token
+}
+
+/// When YAML recovery gives up and wraps the whole document in one ERROR, its span says nothing. The
+/// line that breaks the document is found instead: the shortest prefix of whole lines that no longer
+/// parses ends with it (a truncated YAML document at a line boundary is otherwise valid).
+fn whole_document_yaml_error(tree: &Tree, text: &str) -> Option<Finding> {
+    let root = tree.root_node();
+    let error = if root.is_error() {
+        root
+    } else {
+        let mut cursor = root.walk();
+        let found = root
+            .named_children(&mut cursor)
+            .find(|c| c.is_error() && c.end_position().row > c.start_position().row + 1);
+        found?
+    };
+    // A root ERROR may even stop short of the text it gave up on.
+    if !root.is_error() && error.end_position().row <= error.start_position().row + 1 {
+        return None;
+    }
+    let line_ends: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let fails = |n: usize| -> bool {
+        let end = line_ends[n - 1];
+        super::parse(super::Lang::Yaml, &text[..end], None)
+            .is_none_or(|t| t.root_node().has_error())
+    };
+    // Smallest n such that the first n lines fail to parse.
+    let (mut lo, mut hi) = (1usize, line_ends.len());
+    if !fails(hi) {
+        return None;
+    }
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if fails(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    let line_start = if lo >= 2 { line_ends[lo - 2] } else { 0 };
+    let line_end = line_ends[lo - 1];
+    let line = text
+        .get(line_start..line_end)?
+        .trim_end_matches(['\n', '\r']);
+    // Point at the token where that line's parse fails, else at the line's content.
+    let prefix = super::parse(super::Lang::Yaml, &text[..line_end], None)?;
+    let at = second_colon(line)
+        .map(|i| line_start + i)
+        .or_else(|| first_error_token(&prefix, line_start))
+        .unwrap_or_else(|| line_start + (line.len() - line.trim_start().len()));
+    let end = (line_start + line.len()).max(at);
+    let snippet = first_token(text.get(at..end).unwrap_or(""));
+    Some(Finding::new(
+        &rules::PARSE_ERROR,
+        at..end,
+        if snippet.is_empty() {
+            "syntax error: this line breaks the YAML structure".to_string()
+        } else {
+            format!("syntax error: unexpected `{snippet}`")
+        },
+    ))
+}
+
+/// `key: value: more` — the most common YAML slip ("mapping values are not allowed here"): the offset of
+/// the colon inside an unquoted plain value.
+fn second_colon(line: &str) -> Option<usize> {
+    let content = line.trim_start();
+    let indent = line.len() - content.len();
+    let content_start = indent + if content.starts_with("- ") { 2 } else { 0 };
+    let rest = line.get(content_start..)?;
+    let first = rest.find(": ")?;
+    let value_start = content_start + first + 2;
+    let value = line.get(value_start..)?;
+    let trimmed = value.trim_start();
+    // Quoted, flow and block values have their own rules.
+    if trimmed.starts_with(['"', '\'', '{', '[', '|', '>', '!', '&', '*', '#']) {
+        return None;
+    }
+    let skip = value.len() - trimmed.len();
+    let at = trimmed
+        .find(": ")
+        .or_else(|| trimmed.strip_suffix(':').map(|t| t.len()))?;
+    Some(value_start + skip + at)
+}
+
+/// The last unnamed token (`:`, `-`, …) of an ERROR node that starts at or after `from`.
+fn first_error_token(tree: &Tree, from: usize) -> Option<usize> {
+    let mut cursor = tree.walk();
+    let mut best = None;
+    'walk: loop {
+        let node = cursor.node();
+        if node.start_byte() >= from
+            && !node.is_named()
+            && node.parent().is_some_and(|p| p.is_error())
+        {
+            best = Some(node.start_byte());
+        }
+        if node.end_byte() > from && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    best
 }

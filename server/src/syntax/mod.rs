@@ -118,7 +118,7 @@ pub struct ValueDoc {
 
 /// Builds the value tree from a parsed JSON or YAML tree.
 pub fn build_value(lang: Lang, tree: &Tree, text: &str) -> ValueDoc {
-    let mut findings = errors::collect(tree, text);
+    let mut findings = errors::collect(tree, text, lang);
     let value = match lang {
         Lang::Json => json::build(tree, text, &mut findings),
         Lang::Yaml => yaml::build(tree, text, &mut findings),

@@ -148,3 +148,17 @@ fn nodes_at_finds_the_innermost_value() {
         ]
     );
 }
+
+#[test]
+fn yaml_error_wrapping_the_whole_document_points_at_the_breaking_line() {
+    let text = "a:\n  b: 1\n c: 2\n   d: [1, 2\n";
+    let doc = parse_value(Lang::Yaml, text);
+    let errs: Vec<_> = doc
+        .findings
+        .iter()
+        .map(|f| (f.span.clone(), f.message.clone()))
+        .collect();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let line_of = |off: usize| text[..off].matches('\n').count();
+    assert_eq!(line_of(errs[0].0.start), 2, "{errs:?}");
+}
