@@ -32,6 +32,7 @@ fn example_app_fails_with_the_deliberate_mistakes() {
         .collect();
     assert!(rules.contains(&"function/unknown-runtime"), "{rules:?}");
     assert!(rules.contains(&"iam/version"), "{rules:?}");
+    assert!(rules.contains(&"handler/python-async"), "{rules:?}");
 }
 
 #[test]
