@@ -5,7 +5,7 @@ use super::Rule;
 fn families() -> [&'static [&'static Rule]; 3] {
     [
         crate::syntax::RULES,
-        crate::iam::RULES,
+        crate::iam::rules(),
         crate::function::RULES,
     ]
 }

@@ -1,0 +1,132 @@
+//! The IAM policy checks, by theme. Each module declares its rules (with a failing and a passing example)
+//! and a `check` over one document; `files` holds the checks that look across a whole template.
+
+pub mod actions;
+pub mod conditions;
+pub mod files;
+pub mod grammar;
+pub mod principals;
+pub mod resources;
+pub mod security;
+
+use super::locate::{self, Origin, PolicyDoc, PolicyKind};
+use super::model::{self, Stmt};
+use super::resolve::{self, Dialect, Resolved};
+use crate::rules::{Finding, Rule};
+use crate::syntax::Value;
+use crate::workspace::Ctx;
+
+/// A policy example: one standalone `policy.json` holding the given statements.
+macro_rules! policy {
+    ($stmts:expr) => {
+        &[(
+            "policy.json",
+            concat!(
+                "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    ",
+                $stmts,
+                "\n  ]\n}\n"
+            ),
+        )]
+    };
+}
+pub(crate) use policy;
+
+/// A template example: one `template.yaml`.
+macro_rules! template {
+    ($text:expr) => {
+        &[("template.yaml", $text)]
+    };
+}
+pub(crate) use template;
+
+/// One document under check.
+pub struct DocCx<'d> {
+    pub doc: &'d PolicyDoc<'d>,
+    pub text: &'d str,
+    pub stmts: Vec<Stmt<'d>>,
+}
+
+impl<'d> DocCx<'d> {
+    pub fn kind(&self) -> PolicyKind {
+        self.doc.kind
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.doc.dialect
+    }
+
+    pub fn string(&self, v: &Value) -> Option<Resolved> {
+        resolve::string(v, self.doc.dialect)
+    }
+
+    /// `Version: 2012-10-17` is set (policy variables work).
+    pub fn version_2012(&self) -> bool {
+        self.doc.bare
+            || self
+                .doc
+                .value
+                .get("Version")
+                .and_then(|v| v.as_str())
+                .is_some_and(|v| v == "2012-10-17")
+            || self.doc.value.get("Version").is_some_and(|v| v.is_intrinsic())
+    }
+
+    /// Writes `s` with the quoting the existing node uses, so YAML stays YAML and JSON stays JSON.
+    pub fn quote_like(&self, v: &Value, s: &str) -> String {
+        match self.text.as_bytes().get(v.span.start) {
+            Some(b'\'') => format!("'{s}'"),
+            Some(b'"') => format!("\"{s}\""),
+            _ if self.doc.from_string => format!("\\\"{s}\\\""),
+            _ => s.to_string(),
+        }
+    }
+
+    /// Whether a quick fix can replace this node's text (spans inside a JSON string may be approximate).
+    pub fn fixable(&self, v: &Value) -> bool {
+        !self.doc.from_string
+            && self.doc.origin == Origin::Written
+            && v.span.end <= self.text.len()
+            && v.span.start < v.span.end
+    }
+}
+
+/// Every rule of the IAM family.
+pub fn rules() -> Vec<&'static Rule> {
+    let mut out = Vec::new();
+    out.extend_from_slice(grammar::RULES);
+    out.extend_from_slice(actions::RULES);
+    out.extend_from_slice(resources::RULES);
+    out.extend_from_slice(principals::RULES);
+    out.extend_from_slice(conditions::RULES);
+    out.extend_from_slice(security::RULES);
+    out.extend_from_slice(files::RULES);
+    out
+}
+
+pub fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let located = locate::policies(ctx.file);
+    for issue in &located.issues {
+        out.push(Finding::new(
+            &grammar::JSON_SYNTAX,
+            issue.span.clone(),
+            issue.message.clone(),
+        ));
+    }
+    for doc in &located.docs {
+        let nodes = doc.statements();
+        let cx = DocCx {
+            doc,
+            text: ctx.text(),
+            stmts: model::statements(&nodes),
+        };
+        if doc.origin == Origin::Written {
+            grammar::check(&cx, out);
+            actions::check(&cx, out);
+            resources::check(&cx, out);
+            principals::check(&cx, out);
+            conditions::check(&cx, out);
+            security::check(&cx, out);
+        }
+    }
+    files::check(ctx, &located, out);
+}

@@ -1,0 +1,1 @@
+//! Completion in policy text.
