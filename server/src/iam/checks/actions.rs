@@ -179,6 +179,16 @@ fn action(cx: &DocCx, v: &Value, text: &str, out: &mut Vec<Finding>) {
         return;
     }
     let Some(svc) = cat.service(prefix) else {
+        if cat.retired_service(prefix) {
+            out.push(
+                Finding::new(&UNKNOWN_SERVICE, v.span.clone(), format!("`{prefix}` is a retired service: it is no longer in the IAM service data ({})", cat.date))
+                    .with_severity(Severity::Warning),
+            );
+            return;
+        }
+        if super::doc_placeholder(prefix) {
+            return;
+        }
         let suggestions = crate::suggest::closest(prefix, cat.services.iter().map(|s| s.prefix), 3);
         let mut msg = format!("`{prefix}` is not an AWS service prefix");
         if let Some(first) = suggestions.first() {
@@ -208,6 +218,13 @@ fn action(cx: &DocCx, v: &Value, text: &str, out: &mut Vec<Finding>) {
         return;
     }
     if svc.action(name).is_some() {
+        return;
+    }
+    if cat.retired_action(prefix, name) {
+        out.push(
+            Finding::new(&UNKNOWN_ACTION, v.span.clone(), format!("`{text}` was retired: it is no longer in the IAM service data ({})", cat.date))
+                .with_severity(Severity::Warning),
+        );
         return;
     }
     let suggestions = suggest_actions(svc, name);

@@ -465,6 +465,12 @@ fn operator_block(cx: &DocCx, s: &Stmt, op: &Key, block: &Value, out: &mut Vec<F
                 }
             }
         } else {
+            // Service-level tag keys (`secretsmanager:ResourceTag/x`) predate the global ones and still work.
+            let lname = name.to_ascii_lowercase();
+            let tag_key = lname.starts_with("resourcetag/") || lname.starts_with("requesttag/") || lname == "tagkeys";
+            if cat.retired_key(key) || tag_key {
+                continue;
+            }
             match cat.service(prefix) {
                 None => None,
                 Some(svc) => match svc.key(key).or_else(|| cat.global_key(key)) {

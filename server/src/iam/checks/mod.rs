@@ -130,3 +130,12 @@ pub fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
     files::check(ctx, &located, out);
 }
+
+/// Documentation placeholders (`account-id`, `REGION`, `service-prefix`) that stand for a value the writer
+/// will fill in: not wrong, only unfinished.
+pub fn doc_placeholder(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    ["account-id", "account_id", "accountid", "account-number", "region", "service-prefix", "someservice", "<", "example"]
+        .iter()
+        .any(|m| l.contains(m))
+}

@@ -49,20 +49,21 @@ pub static ARN_ACCOUNT: Rule = Rule {
     id: "iam/arn-account",
     severity: Severity::Error,
     summary: "an ARN account that is invalid, not allowed or missing",
-    docs: "The account field is a 12-digit account id (or `aws` for AWS-owned resources), empty for S3 \
-           buckets and objects, and required where the service's ARNs have one (Access Analyzer: \
-           INVALID_ARN_ACCOUNT, ARN_ACCOUNT_NOT_ALLOWED, MISSING_ARN_ACCOUNT).",
+    docs: "The account field is a 12-digit account id (or `aws` for AWS-owned resources), and empty for \
+           S3 buckets and objects and other services whose ARNs have none (Access Analyzer: \
+           INVALID_ARN_ACCOUNT, ARN_ACCOUNT_NOT_ALLOWED).",
     bad: policy!("{\"Effect\": \"Allow\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"arn:aws:sqs:us-east-1:12345:queue\"}"),
     good: policy!("{\"Effect\": \"Allow\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"arn:aws:sqs:us-east-1:123456789012:queue\"}"),
 };
 
 pub static ARN_RESOURCE: Rule = Rule {
     id: "iam/arn-resource",
-    severity: Severity::Error,
+    severity: Severity::Warning,
     summary: "an ARN that matches none of its service's ARN formats",
     docs: "The part after the fifth colon must fit one of the service's resource ARN formats (from the \
            embedded catalog): `arn:aws:lambda:us-east-1:123456789012:fn:x` is no Lambda resource \
-           (Access Analyzer: INVALID_ARN_RESOURCE).",
+           (Access Analyzer: INVALID_ARN_RESOURCE). A warning, not an error: services accept some ARN shapes \
+           their published formats do not list.",
     bad: policy!("{\"Effect\": \"Allow\", \"Action\": \"lambda:InvokeFunction\", \"Resource\": \"arn:aws:lambda:us-east-1:123456789012:fn:x\"}"),
     good: policy!("{\"Effect\": \"Allow\", \"Action\": \"lambda:InvokeFunction\", \"Resource\": \"arn:aws:lambda:us-east-1:123456789012:function:x\"}"),
 };
@@ -263,7 +264,7 @@ fn shown(s: &str) -> String {
 
 fn region(cx: &DocCx, v: &Value, a: &Arn, partition: Option<&crate::iam::catalog::Partition>, templates: &[(&Service, &crate::iam::catalog::ResourceType, &crate::iam::catalog::ArnTemplate)], out: &mut Vec<Finding>) -> bool {
     let _ = cx;
-    if a.region.contains(PLACEHOLDER) || glob::has_wildcard(a.region) {
+    if a.region.contains(PLACEHOLDER) || glob::has_wildcard(a.region) || super::doc_placeholder(a.region) {
         return true;
     }
     let fitting: Vec<_> = templates.iter().filter(|(_, _, t)| t.resource_matches(a.resource)).collect();
@@ -295,16 +296,14 @@ fn region(cx: &DocCx, v: &Value, a: &Arn, partition: Option<&crate::iam::catalog
 }
 
 fn account(v: &Value, a: &Arn, templates: &[(&Service, &crate::iam::catalog::ResourceType, &crate::iam::catalog::ArnTemplate)], out: &mut Vec<Finding>) -> bool {
-    if a.account.contains(PLACEHOLDER) || glob::has_wildcard(a.account) {
+    if a.account.contains(PLACEHOLDER) || glob::has_wildcard(a.account) || super::doc_placeholder(a.account) {
         return true;
     }
     let fitting: Vec<_> = templates.iter().filter(|(_, _, t)| t.resource_matches(a.resource)).collect();
     let judge = if fitting.is_empty() { templates.iter().collect::<Vec<_>>() } else { fitting };
+    // An empty account is how AWS-owned resources are written (`arn:aws:ssm:*::document/AWS-…`,
+    // public AMIs), even where the published format shows one: never reported.
     if a.account.is_empty() {
-        if judge.iter().all(|(_, _, t)| t.account == Field::Any) {
-            out.push(Finding::new(&ARN_ACCOUNT, v.span.clone(), format!("`{}` ARNs need an account id in the fifth field", a.service)));
-            return false;
-        }
         return true;
     }
     if judge.iter().all(|(_, _, t)| t.account == Field::Empty) {
