@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod checks;
 pub mod complete;
+pub mod context;
 pub mod eval;
 pub mod glob;
 pub mod hover;

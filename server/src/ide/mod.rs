@@ -99,14 +99,16 @@ pub struct Symbol {
 
 /// Completion items at `offset`.
 pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem> {
-    let _ = (file, offset, env);
-    Vec::new()
+    let _ = env;
+    let mut out = Vec::new();
+    out.extend(crate::iam::complete::completion(file, offset));
+    out
 }
 
 /// Hover at `offset`.
 pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
-    let _ = (file, offset, env);
-    None
+    let _ = env;
+    crate::iam::hover::hover(file, offset)
 }
 
 /// Where the thing at `offset` is defined.
