@@ -69,20 +69,29 @@ const STATEMENT_KEYS: &[&str] = &[
 
 /// Whether completion should answer here: policy files, or a statement list in a template or
 /// serverless.yml.
-fn in_policy(file: &Parsed, c: &Cursor) -> bool {
-    file.kind == FileKind::Policy
+fn in_policy(kind: FileKind, c: &Cursor) -> bool {
+    kind == FileKind::Policy
         || c.keys.iter().any(|k| matches!(k.as_str(), "Statement" | "statements" | "iamRoleStatements"))
 }
 
+/// The file's kind, or while it is too broken to confirm, what its name and text suggest.
+pub fn kind_of(file: &Parsed) -> FileKind {
+    match file.kind {
+        FileKind::Other => crate::workspace::kind::sniff(&file.path, &file.text),
+        k => k,
+    }
+}
+
 pub fn completion(file: &Parsed, offset: usize) -> Vec<CompletionItem> {
-    if !matches!(file.kind, FileKind::Policy | FileKind::Template | FileKind::Serverless) {
+    let kind = kind_of(file);
+    if !matches!(kind, FileKind::Policy | FileKind::Template | FileKind::Serverless) {
         return Vec::new();
     }
     let yaml = file.lang == Some(Lang::Yaml);
     let Some(c) = context::cursor(&file.text, offset, yaml) else {
         return Vec::new();
     };
-    if !in_policy(file, &c) {
+    if !in_policy(kind, &c) {
         return Vec::new();
     }
     complete_at(file, offset, &c)
@@ -98,7 +107,7 @@ pub fn complete_at(file: &Parsed, offset: usize, c: &Cursor) -> Vec<CompletionIt
             "Condition" => operators(c),
             "Principal" | "NotPrincipal" => keywords(c, &["AWS", "Service", "Federated", "CanonicalUser"], CompletionKind::Property),
             _ if parent == "Condition" => condition_keys(file, offset, c),
-            "" if file.kind == FileKind::Policy => keywords(c, &["Version", "Id", "Statement"], CompletionKind::Property),
+            "" if kind_of(file) == FileKind::Policy => keywords(c, &["Version", "Id", "Statement"], CompletionKind::Property),
             "PolicyDocument" | "AssumeRolePolicyDocument" | "KeyPolicy" => keywords(c, &["Version", "Statement"], CompletionKind::Property),
             _ => Vec::new(),
         };
@@ -218,6 +227,10 @@ fn operators(c: &Cursor) -> Vec<CompletionItem> {
 
 /// The statement node around `offset`, from the value tree (absent in badly broken text).
 fn statement_at(file: &Parsed, offset: usize) -> Option<&Value> {
+    // A tree salvaged from broken text can merge unrelated entries: the text knows better then.
+    if file.doc.findings.iter().any(|f| f.rule == crate::syntax::rules::PARSE_ERROR.id) {
+        return None;
+    }
     let root = file.root()?;
     root.nodes_at(offset)
         .into_iter()
@@ -226,15 +239,61 @@ fn statement_at(file: &Parsed, offset: usize) -> Option<&Value> {
         .find(|v| v.get("Effect").is_some() || v.get("Action").is_some() || v.get("NotAction").is_some())
 }
 
+/// Actions named in the text of the statement around `offset`, for text the value tree cannot hold.
+fn statement_actions_from_text(file: &Parsed, offset: usize) -> Vec<(&'static Service, &'static Action)> {
+    let text = &file.text;
+    let offset = offset.min(text.len());
+    let (start, end) = if file.lang == Some(Lang::Yaml) {
+        // From the `- ` that opens the statement to the next line at or left of its dash.
+        let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let cur_indent = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
+        let mut start = 0;
+        let mut dash = 0;
+        let mut pos = line_start;
+        for line in text[..line_start].lines().rev() {
+            pos -= line.len() + 1;
+            let ind = line.len() - line.trim_start_matches(' ').len();
+            if line.trim_start().starts_with("- ") && ind < cur_indent {
+                start = pos;
+                dash = ind;
+                break;
+            }
+        }
+        let mut end = text.len();
+        let mut at = text[offset..].find('\n').map(|i| offset + i + 1).unwrap_or(text.len());
+        for line in text[at..].lines() {
+            let ind = line.len() - line.trim_start_matches(' ').len();
+            if !line.trim().is_empty() && ind <= dash {
+                end = at;
+                break;
+            }
+            at += line.len() + 1;
+        }
+        (start, end)
+    } else {
+        let start = text[..offset].rfind('{').unwrap_or(0);
+        let end = text[offset..].find('}').map(|i| offset + i).unwrap_or(text.len());
+        (start, end)
+    };
+    let cat = catalog();
+    let mut out = Vec::new();
+    for token in text[start..end.max(start)].split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '*' | '?' | '_'))) {
+        if token.matches(':').count() == 1 && !token.starts_with("arn") && !token.starts_with("aws:") {
+            out.extend(cat.expand(token).into_iter().take(200));
+        }
+    }
+    out
+}
+
 /// The statement's actions, as written (resolved the way the file's dialect resolves them).
 fn statement_actions(file: &Parsed, offset: usize) -> Vec<(&'static Service, &'static Action)> {
     let Some(s) = statement_at(file, offset) else {
-        return Vec::new();
+        return statement_actions_from_text(file, offset);
     };
     let Some(a) = s.get("Action") else {
         return Vec::new();
     };
-    let dialect = match file.kind {
+    let dialect = match kind_of(file) {
         FileKind::Template => super::resolve::Dialect::CloudFormation,
         FileKind::Serverless => super::resolve::Dialect::Serverless,
         _ => super::resolve::Dialect::Plain,
@@ -382,3 +441,4 @@ mod tests {
         );
     }
 }
+

@@ -104,6 +104,11 @@ pub fn rules() -> Vec<&'static Rule> {
 }
 
 pub fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // On text that does not parse, the value tree is a salvage: statements may be cut short, and findings
+    // about what is "missing" would be wrong. The syntax error comes first.
+    if ctx.file.doc.findings.iter().any(|f| f.rule == crate::syntax::rules::PARSE_ERROR.id) {
+        return;
+    }
     let located = locate::policies(ctx.file);
     for issue in &located.issues {
         out.push(Finding::new(
