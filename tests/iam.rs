@@ -15,8 +15,15 @@ fn position(text: &str, at: usize) -> Value {
 }
 
 fn labels(resp: &Value) -> Vec<String> {
-    let items = resp["items"].as_array().or_else(|| resp.as_array()).cloned().unwrap_or_default();
-    items.iter().filter_map(|i| i["label"].as_str().map(String::from)).collect()
+    let items = resp["items"]
+        .as_array()
+        .or_else(|| resp.as_array())
+        .cloned()
+        .unwrap_or_default();
+    items
+        .iter()
+        .filter_map(|i| i["label"].as_str().map(String::from))
+        .collect()
 }
 
 fn item<'a>(resp: &'a Value, label: &str) -> &'a Value {
@@ -46,7 +53,11 @@ fn completes_actions_in_half_typed_json() {
     let resp = complete(&mut lsp, &uri, text, text.len());
     let got = labels(&resp);
     assert!(got.contains(&"s3:GetObject".to_string()), "{got:?}");
-    assert!(got.iter().all(|l| l.to_ascii_lowercase().starts_with("s3:get") || l == "s3:*"), "{got:?}");
+    assert!(
+        got.iter()
+            .all(|l| l.to_ascii_lowercase().starts_with("s3:get") || l == "s3:*"),
+        "{got:?}"
+    );
     let obj = item(&resp, "s3:GetObject");
     assert_eq!(obj["detail"], "Read");
     let doc = obj["documentation"]["value"].as_str().unwrap_or_default();
@@ -90,11 +101,17 @@ fn completes_in_yaml_templates_keys_prefixes_and_arn_snippets() {
     let resp = complete(&mut lsp, &uri, text, at);
     let snippet = resp["items"]
         .as_array()
-        .and_then(|a| a.iter().find(|i| i["label"] == "arn:${Partition}:s3:::${BucketName}/${ObjectName}"))
+        .and_then(|a| {
+            a.iter()
+                .find(|i| i["label"] == "arn:${Partition}:s3:::${BucketName}/${ObjectName}")
+        })
         .unwrap_or_else(|| panic!("object ARN snippet in {resp:#}"));
     assert_eq!(snippet["insertTextFormat"], 2, "a snippet");
     let new_text = snippet["textEdit"]["newText"].as_str().unwrap_or_default();
-    assert!(new_text.starts_with("arn:\\${AWS::Partition\\}:s3:::${1:BucketName}"), "{new_text}");
+    assert!(
+        new_text.starts_with("arn:\\${AWS::Partition\\}:s3:::${1:BucketName}"),
+        "{new_text}"
+    );
     assert_eq!(lsp.shutdown_exit().code(), Some(0));
 }
 
@@ -109,17 +126,29 @@ fn hovers_actions_wildcards_keys_and_arns() {
     let mut hover = |needle: &str| -> String {
         let at = text.find(needle).expect("needle") + 2;
         let r = lsp
-            .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": position(text, at)}))
+            .request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": uri}, "position": position(text, at)}),
+            )
             .expect("hover answers");
-        r["contents"]["value"].as_str().unwrap_or_default().to_string()
+        r["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     };
     let h = hover("lambda:InvokeFunction");
     assert!(h.contains("**lambda:InvokeFunction**"), "{h}");
     assert!(h.contains("Write") && h.contains("`function`"), "{h}");
     let h = hover("sqs:Receive*");
-    assert!(h.contains("grants 1 action") && h.contains("sqs:ReceiveMessage"), "{h}");
+    assert!(
+        h.contains("grants 1 action") && h.contains("sqs:ReceiveMessage"),
+        "{h}"
+    );
     let h = hover("aws:SourceAccount");
-    assert!(h.contains("String") && h.contains("global condition key"), "{h}");
+    assert!(
+        h.contains("String") && h.contains("global condition key"),
+        "{h}"
+    );
     let h = hover("arn:aws:s3:::bucket/key");
     assert!(h.contains("s3 object"), "{h}");
     assert_eq!(lsp.shutdown_exit().code(), Some(0));
@@ -138,7 +167,13 @@ fn misspelt_action_gets_a_did_you_mean_code_action() {
         .iter()
         .find(|d| d["code"] == "iam/unknown-action")
         .unwrap_or_else(|| panic!("unknown-action in {diags:#?}"));
-    assert!(d["message"].as_str().unwrap_or("").contains("did you mean `dynamodb:GetItem`"), "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("did you mean `dynamodb:GetItem`"),
+        "{d}"
+    );
     let actions = lsp
         .request(
             "textDocument/codeAction",
@@ -154,7 +189,10 @@ fn misspelt_action_gets_a_did_you_mean_code_action() {
     let fixed = text.replace("dynamodb:GetItems", "dynamodb:GetItem");
     lsp.change_full(&uri, 2, &fixed);
     let diags = lsp.diagnostics(&uri, 2);
-    assert!(diags.iter().all(|d| d["code"] != "iam/unknown-action"), "{diags:#?}");
+    assert!(
+        diags.iter().all(|d| d["code"] != "iam/unknown-action"),
+        "{diags:#?}"
+    );
     assert_eq!(lsp.shutdown_exit().code(), Some(0));
 }
 
@@ -223,7 +261,17 @@ Resources:
       Principal: sns.amazonaws.com
 "#;
     let p = Project::new(&[("template.yaml", template)]);
-    let out = run(p.path(), &["check", "--format", "json", "--fail-on", "never", "template.yaml"]);
+    let out = run(
+        p.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "template.yaml",
+        ],
+    );
     let got = rules_in(&out);
     let has = |rule: &str, line: u64| got.iter().any(|(r, _, l)| r == rule && *l == line);
     assert!(has("iam/unknown-action", 19), "{got:#?}");
@@ -232,7 +280,8 @@ Resources:
     assert!(has("iam/confused-deputy", 45), "{got:#?}");
     // Intrinsics are unknown, never wrong: no ARN or resource findings on them.
     assert!(
-        !got.iter().any(|(r, _, l)| (*l == 20 || *l == 23) && r.starts_with("iam/")),
+        !got.iter()
+            .any(|(r, _, l)| (*l == 20 || *l == 23) && r.starts_with("iam/")),
         "{got:#?}"
     );
 }
@@ -241,14 +290,41 @@ Resources:
 fn serverless_statements_and_json_policy_strings_are_checked() {
     let sls = "service: orders\nprovider:\n  name: aws\n  runtime: python3.13\n  iam:\n    role:\n      statements:\n        - Effect: Allow\n          Action: dynamodb:PutItems\n          Resource: 'arn:aws:dynamodb:${aws:region}:${aws:accountId}:table/${self:service}-orders'\nfunctions:\n  create:\n    handler: handler.create\n";
     let p = Project::new(&[("serverless.yml", sls)]);
-    let out = run(p.path(), &["check", "--format", "json", "--fail-on", "never", "serverless.yml"]);
+    let out = run(
+        p.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "serverless.yml",
+        ],
+    );
     let got = rules_in(&out);
-    assert!(got.iter().any(|(r, _, l)| r == "iam/unknown-action" && *l == 9), "{got:#?}");
-    assert!(!got.iter().any(|(_, _, l)| *l == 10), "variables are unknown, not wrong: {got:#?}");
+    assert!(
+        got.iter()
+            .any(|(r, _, l)| r == "iam/unknown-action" && *l == 9),
+        "{got:#?}"
+    );
+    assert!(
+        !got.iter().any(|(_, _, l)| *l == 10),
+        "variables are unknown, not wrong: {got:#?}"
+    );
 
     let tpl = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: |\n        {\n          \"Version\": \"2012-10-17\",\n          \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObjekt\", \"Resource\": \"*\"}]\n        }\n";
     let p = Project::new(&[("template.yaml", tpl)]);
-    let out = run(p.path(), &["check", "--format", "json", "--fail-on", "never", "template.yaml"]);
+    let out = run(
+        p.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "template.yaml",
+        ],
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
     let f = doc["findings"]
         .as_array()
@@ -257,5 +333,8 @@ fn serverless_statements_and_json_policy_strings_are_checked() {
     // The span points at the action inside the block scalar.
     let line8 = tpl.lines().nth(7).unwrap_or_default();
     assert_eq!(f["start"]["line"], 8);
-    assert_eq!(f["start"]["column"].as_u64(), line8.find("\"s3:GetObjekt\"").map(|c| c as u64 + 1));
+    assert_eq!(
+        f["start"]["column"].as_u64(),
+        line8.find("\"s3:GetObjekt\"").map(|c| c as u64 + 1)
+    );
 }

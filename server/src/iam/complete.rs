@@ -71,7 +71,9 @@ const STATEMENT_KEYS: &[&str] = &[
 /// serverless.yml.
 fn in_policy(kind: FileKind, c: &Cursor) -> bool {
     kind == FileKind::Policy
-        || c.keys.iter().any(|k| matches!(k.as_str(), "Statement" | "statements" | "iamRoleStatements"))
+        || c.keys
+            .iter()
+            .any(|k| matches!(k.as_str(), "Statement" | "statements" | "iamRoleStatements"))
 }
 
 /// The file's kind, or while it is too broken to confirm, what its name and text suggest.
@@ -84,7 +86,10 @@ pub fn kind_of(file: &Parsed) -> FileKind {
 
 pub fn completion(file: &Parsed, offset: usize) -> Vec<CompletionItem> {
     let kind = kind_of(file);
-    if !matches!(kind, FileKind::Policy | FileKind::Template | FileKind::Serverless) {
+    if !matches!(
+        kind,
+        FileKind::Policy | FileKind::Template | FileKind::Serverless
+    ) {
         return Vec::new();
     }
     let yaml = file.lang == Some(Lang::Yaml);
@@ -103,12 +108,22 @@ pub fn complete_at(file: &Parsed, offset: usize, c: &Cursor) -> Vec<CompletionIt
     let parent = c.keys.get(1).map(|s| s.as_str()).unwrap_or("");
     if c.at_key {
         return match inner {
-            "Statement" | "statements" | "iamRoleStatements" => keywords(c, STATEMENT_KEYS, CompletionKind::Property),
+            "Statement" | "statements" | "iamRoleStatements" => {
+                keywords(c, STATEMENT_KEYS, CompletionKind::Property)
+            }
             "Condition" => operators(c),
-            "Principal" | "NotPrincipal" => keywords(c, &["AWS", "Service", "Federated", "CanonicalUser"], CompletionKind::Property),
+            "Principal" | "NotPrincipal" => keywords(
+                c,
+                &["AWS", "Service", "Federated", "CanonicalUser"],
+                CompletionKind::Property,
+            ),
             _ if parent == "Condition" => condition_keys(file, offset, c),
-            "" if kind_of(file) == FileKind::Policy => keywords(c, &["Version", "Id", "Statement"], CompletionKind::Property),
-            "PolicyDocument" | "AssumeRolePolicyDocument" | "KeyPolicy" => keywords(c, &["Version", "Statement"], CompletionKind::Property),
+            "" if kind_of(file) == FileKind::Policy => {
+                keywords(c, &["Version", "Id", "Statement"], CompletionKind::Property)
+            }
+            "PolicyDocument" | "AssumeRolePolicyDocument" | "KeyPolicy" => {
+                keywords(c, &["Version", "Statement"], CompletionKind::Property)
+            }
             _ => Vec::new(),
         };
     }
@@ -117,9 +132,13 @@ pub fn complete_at(file: &Parsed, offset: usize, c: &Cursor) -> Vec<CompletionIt
         "Effect" => keywords(c, &["Allow", "Deny"], CompletionKind::EnumMember),
         "Version" => keywords(c, &["2012-10-17"], CompletionKind::EnumMember),
         "Resource" | "NotResource" => arn_snippets(file, offset, c),
-        "Service" if parent == "Principal" || parent == "NotPrincipal" => keywords(c, SERVICE_PRINCIPALS, CompletionKind::Value),
+        "Service" if parent == "Principal" || parent == "NotPrincipal" => {
+            keywords(c, SERVICE_PRINCIPALS, CompletionKind::Value)
+        }
         "Principal" | "NotPrincipal" => keywords(c, &["*"], CompletionKind::Value),
-        _ if parent != "Condition" && c.keys.get(2).map(|s| s.as_str()) == Some("Condition") => condition_values(c),
+        _ if parent != "Condition" && c.keys.get(2).map(|s| s.as_str()) == Some("Condition") => {
+            condition_values(c)
+        }
         _ => Vec::new(),
     }
 }
@@ -134,7 +153,11 @@ fn keywords(c: &Cursor, words: &[&str], kind: CompletionKind) -> Vec<CompletionI
     words
         .iter()
         .enumerate()
-        .filter(|(_, w)| w.to_ascii_lowercase().starts_with(&c.word.to_ascii_lowercase()) || c.word.is_empty())
+        .filter(|(_, w)| {
+            w.to_ascii_lowercase()
+                .starts_with(&c.word.to_ascii_lowercase())
+                || c.word.is_empty()
+        })
         .map(|(i, w)| {
             let mut it = item(c, w, kind);
             it.sort_text = Some(format!("{i:03}"));
@@ -144,14 +167,23 @@ fn keywords(c: &Cursor, words: &[&str], kind: CompletionKind) -> Vec<CompletionI
 }
 
 pub fn action_doc(svc: &Service, a: &Action) -> String {
-    let mut doc = format!("**{}:{}** — {}\n\n{}", svc.prefix, a.name, a.access.label(), a.description);
+    let mut doc = format!(
+        "**{}:{}** — {}\n\n{}",
+        svc.prefix,
+        a.name,
+        a.access.label(),
+        a.description
+    );
     if a.resources.is_empty() {
         doc.push_str("\n\nResource types: none (use `\"Resource\": \"*\"`)");
     } else {
         let names: Vec<String> = a
             .resources
             .iter()
-            .filter_map(|r| svc.resource(r).map(|rt| format!("`{}`{}", rt.name, if r.required { "*" } else { "" })))
+            .filter_map(|r| {
+                svc.resource(r)
+                    .map(|rt| format!("`{}`{}", rt.name, if r.required { "*" } else { "" }))
+            })
             .collect();
         doc.push_str(&format!("\n\nResource types: {}", names.join(", ")));
     }
@@ -166,7 +198,10 @@ fn actions(c: &Cursor) -> Vec<CompletionItem> {
         None => {
             let lower = word.to_ascii_lowercase();
             let start = cat.services.partition_point(|s| s.prefix < lower.as_str());
-            for s in cat.services[start..].iter().take_while(|s| s.prefix.starts_with(lower.as_str())) {
+            for s in cat.services[start..]
+                .iter()
+                .take_while(|s| s.prefix.starts_with(lower.as_str()))
+            {
                 let label = format!("{}:", s.prefix);
                 let mut it = item(c, &label, CompletionKind::Module);
                 it.detail = Some(s.name.to_string());
@@ -216,10 +251,20 @@ fn operators(c: &Cursor) -> Vec<CompletionItem> {
     let word = c.word.to_ascii_lowercase();
     all_operators()
         .into_iter()
-        .filter(|o| o.to_ascii_lowercase().starts_with(&word) || word.is_empty() && !o.contains(':'))
+        .filter(|o| {
+            o.to_ascii_lowercase().starts_with(&word) || word.is_empty() && !o.contains(':')
+        })
         .map(|o| {
             let mut it = item(c, &o, CompletionKind::Keyword);
-            it.sort_text = Some(format!("{}{}", if o.contains(':') || o.ends_with("IfExists") { "1" } else { "0" }, o));
+            it.sort_text = Some(format!(
+                "{}{}",
+                if o.contains(':') || o.ends_with("IfExists") {
+                    "1"
+                } else {
+                    "0"
+                },
+                o
+            ));
             it
         })
         .collect()
@@ -228,7 +273,12 @@ fn operators(c: &Cursor) -> Vec<CompletionItem> {
 /// The statement node around `offset`, from the value tree (absent in badly broken text).
 fn statement_at(file: &Parsed, offset: usize) -> Option<&Value> {
     // A tree salvaged from broken text can merge unrelated entries: the text knows better then.
-    if file.doc.findings.iter().any(|f| f.rule == crate::syntax::rules::PARSE_ERROR.id) {
+    if file
+        .doc
+        .findings
+        .iter()
+        .any(|f| f.rule == crate::syntax::rules::PARSE_ERROR.id)
+    {
         return None;
     }
     let root = file.root()?;
@@ -236,17 +286,23 @@ fn statement_at(file: &Parsed, offset: usize) -> Option<&Value> {
         .into_iter()
         .rev()
         .map(|(_, v)| v)
-        .find(|v| v.get("Effect").is_some() || v.get("Action").is_some() || v.get("NotAction").is_some())
+        .find(|v| {
+            v.get("Effect").is_some() || v.get("Action").is_some() || v.get("NotAction").is_some()
+        })
 }
 
 /// Actions named in the text of the statement around `offset`, for text the value tree cannot hold.
-fn statement_actions_from_text(file: &Parsed, offset: usize) -> Vec<(&'static Service, &'static Action)> {
+fn statement_actions_from_text(
+    file: &Parsed,
+    offset: usize,
+) -> Vec<(&'static Service, &'static Action)> {
     let text = &file.text;
     let offset = offset.min(text.len());
     let (start, end) = if file.lang == Some(Lang::Yaml) {
         // From the `- ` that opens the statement to the next line at or left of its dash.
         let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let cur_indent = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
+        let cur_indent =
+            text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
         let mut start = 0;
         let mut dash = 0;
         let mut pos = line_start;
@@ -260,7 +316,10 @@ fn statement_actions_from_text(file: &Parsed, offset: usize) -> Vec<(&'static Se
             }
         }
         let mut end = text.len();
-        let mut at = text[offset..].find('\n').map(|i| offset + i + 1).unwrap_or(text.len());
+        let mut at = text[offset..]
+            .find('\n')
+            .map(|i| offset + i + 1)
+            .unwrap_or(text.len());
         for line in text[at..].lines() {
             let ind = line.len() - line.trim_start_matches(' ').len();
             if !line.trim().is_empty() && ind <= dash {
@@ -272,13 +331,21 @@ fn statement_actions_from_text(file: &Parsed, offset: usize) -> Vec<(&'static Se
         (start, end)
     } else {
         let start = text[..offset].rfind('{').unwrap_or(0);
-        let end = text[offset..].find('}').map(|i| offset + i).unwrap_or(text.len());
+        let end = text[offset..]
+            .find('}')
+            .map(|i| offset + i)
+            .unwrap_or(text.len());
         (start, end)
     };
     let cat = catalog();
     let mut out = Vec::new();
-    for token in text[start..end.max(start)].split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '*' | '?' | '_'))) {
-        if token.matches(':').count() == 1 && !token.starts_with("arn") && !token.starts_with("aws:") {
+    for token in text[start..end.max(start)]
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '*' | '?' | '_')))
+    {
+        if token.matches(':').count() == 1
+            && !token.starts_with("arn")
+            && !token.starts_with("aws:")
+        {
             out.extend(cat.expand(token).into_iter().take(200));
         }
     }
@@ -333,11 +400,21 @@ fn condition_keys(file: &Parsed, offset: usize, c: &Cursor) -> Vec<CompletionIte
     for (svc, a) in statement_actions(file, offset) {
         for k in a.key_names(svc) {
             let ck = cat.condition_key(k);
-            push(k, ck.map(|k| k.ty.label()).unwrap_or_default(), ck.map(|k| k.description).unwrap_or(""), "0");
+            push(
+                k,
+                ck.map(|k| k.ty.label()).unwrap_or_default(),
+                ck.map(|k| k.description).unwrap_or(""),
+                "0",
+            );
         }
     }
     for g in &cat.globals {
-        push(g.name, format!("{} · global ({})", g.ty.label(), g.category), g.description, "1");
+        push(
+            g.name,
+            format!("{} · global ({})", g.ty.label(), g.category),
+            g.description,
+            "1",
+        );
     }
     out
 }
@@ -348,14 +425,18 @@ fn condition_values(c: &Cursor) -> Vec<CompletionItem> {
         return Vec::new();
     };
     match cat.condition_key(key).map(|k| k.ty.base) {
-        Some(super::catalog::BaseType::Bool) => keywords(c, &["true", "false"], CompletionKind::EnumMember),
+        Some(super::catalog::BaseType::Bool) => {
+            keywords(c, &["true", "false"], CompletionKind::EnumMember)
+        }
         _ => Vec::new(),
     }
 }
 
 /// Escapes text for LSP snippet syntax.
 fn snippet_text(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('$', "\\$").replace('}', "\\}")
+    s.replace('\\', "\\\\")
+        .replace('$', "\\$")
+        .replace('}', "\\}")
 }
 
 /// An ARN template as a snippet: variables become tab stops; inside `!Sub` the partition, region and
@@ -415,7 +496,10 @@ fn arn_snippets(file: &Parsed, offset: usize, c: &Cursor) -> Vec<CompletionItem>
                 it.insert_text = arn_snippet(t.raw, c.in_sub);
                 it.snippet = true;
                 it.detail = Some(format!("{} {}", svc.prefix, rt.name));
-                it.documentation = Some(format!("ARN of a `{}` `{}`, which `{}:{}` acts on", svc.prefix, rt.name, svc.prefix, a.name));
+                it.documentation = Some(format!(
+                    "ARN of a `{}` `{}`, which `{}:{}` acts on",
+                    svc.prefix, rt.name, svc.prefix, a.name
+                ));
                 it.filter_text = Some(format!("{}{}", c.word, label));
                 out.push(it);
             }
@@ -436,9 +520,11 @@ mod tests {
             "arn:${1:aws}:s3:::${2:BucketName}/${3:ObjectName}"
         );
         assert_eq!(
-            arn_snippet("arn:${Partition}:sqs:${Region}:${Account}:${QueueName}", true),
+            arn_snippet(
+                "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}",
+                true
+            ),
             "arn:\\${AWS::Partition\\}:sqs:\\${AWS::Region\\}:\\${AWS::AccountId\\}:${1:QueueName}"
         );
     }
 }
-

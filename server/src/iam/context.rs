@@ -21,7 +21,10 @@ pub struct Cursor {
 }
 
 fn is_word_char(c: char) -> bool {
-    !matches!(c, '"' | '\'' | ' ' | '\t' | '\n' | '\r' | ',' | '[' | ']' | '{' | '}')
+    !matches!(
+        c,
+        '"' | '\'' | ' ' | '\t' | '\n' | '\r' | ',' | '[' | ']' | '{' | '}'
+    )
 }
 
 pub fn cursor(text: &str, pos: usize, yaml: bool) -> Option<Cursor> {
@@ -36,7 +39,9 @@ pub fn cursor(text: &str, pos: usize, yaml: bool) -> Option<Cursor> {
         .find(|(_, c)| !is_word_char(*c))
         .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
-    let after_len = text[pos..].find(|c: char| !is_word_char(c)).unwrap_or(text.len() - pos);
+    let after_len = text[pos..]
+        .find(|c: char| !is_word_char(c))
+        .unwrap_or(text.len() - pos);
     let mut word = text[start..pos].to_string();
     let mut end = pos + after_len;
     // A key being typed in YAML ends at its colon.
@@ -56,7 +61,14 @@ pub fn cursor(text: &str, pos: usize, yaml: bool) -> Option<Cursor> {
     finish(text, start, pos, end, word, yaml)
 }
 
-fn finish(text: &str, start: usize, pos: usize, end: usize, word: String, yaml: bool) -> Option<Cursor> {
+fn finish(
+    text: &str,
+    start: usize,
+    pos: usize,
+    end: usize,
+    word: String,
+    yaml: bool,
+) -> Option<Cursor> {
     let quoted = matches!(text[..start].chars().last(), Some('"' | '\''));
     // Scan from before the opening quote of the word being typed.
     let scan_to = if quoted { start - 1 } else { start };
@@ -143,7 +155,12 @@ fn scan(text: &str, from: usize, to: usize) -> (Vec<String>, bool, bool) {
                             at_key = Some(comma);
                         }
                         if !comma {
-                            keys.push(text[j..i].trim().trim_matches(|c| c == '"' || c == '\'').to_string());
+                            keys.push(
+                                text[j..i]
+                                    .trim()
+                                    .trim_matches(|c| c == '"' || c == '\'')
+                                    .to_string(),
+                            );
                             seeking_key = false;
                         }
                         i = j;
@@ -174,10 +191,12 @@ fn line_key(line: &str) -> Option<(String, usize)> {
         let close = rest[1..].find(q)? + 1;
         rest[close + 1..].starts_with(':').then_some(close + 1)?
     } else {
-        let i = rest.find(": ").or_else(|| rest.ends_with(':').then(|| rest.len() - 1))?;
-        i
+        rest.find(": ")
+            .or_else(|| rest.ends_with(':').then(|| rest.len() - 1))?
     };
-    let key = rest[..key_end].trim_matches(|c| c == '"' || c == '\'').to_string();
+    let key = rest[..key_end]
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_string();
     (!key.is_empty() && !key.starts_with('#')).then_some((key, col))
 }
 
@@ -189,7 +208,10 @@ fn yaml_keys(text: &str, start: usize) -> (Vec<String>, bool) {
     let mut col = indent_of(line);
     let mut rest = &line[col..];
     let mut list_item = false;
-    while let Some(r) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
+    while let Some(r) = rest
+        .strip_prefix("- ")
+        .or_else(|| (rest == "-").then_some(""))
+    {
         list_item = true;
         col += 2 + (r.len() - r.trim_start_matches(' ').len());
         rest = r.trim_start_matches(' ');
@@ -251,17 +273,26 @@ mod tests {
 
     #[test]
     fn json_values_and_keys() {
-        let c = at(r#"{"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:Ge|"#, false);
+        let c = at(
+            r#"{"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:Ge|"#,
+            false,
+        );
         assert_eq!(c.keys, vec!["Action", "Statement"]);
         assert!(!c.at_key);
         assert_eq!(c.word, "s3:Ge");
         let c = at(r#"{"Statement": [{"Effect": "Allow", "Act|"#, false);
         assert!(c.at_key);
         assert_eq!(c.keys, vec!["Statement"]);
-        let c = at(r#"{"Statement": {"Action": "s3:Get|", "Resource": "*"}}"#, false);
+        let c = at(
+            r#"{"Statement": {"Action": "s3:Get|", "Resource": "*"}}"#,
+            false,
+        );
         assert_eq!(c.keys, vec!["Action", "Statement"]);
         assert_eq!(c.word, "s3:Get");
-        let c = at(r#"{"Statement": [{"Condition": {"StringEquals": {"aws:So|"#, false);
+        let c = at(
+            r#"{"Statement": [{"Condition": {"StringEquals": {"aws:So|"#,
+            false,
+        );
         assert_eq!(c.keys, vec!["StringEquals", "Condition", "Statement"]);
         assert!(c.at_key);
     }
@@ -280,7 +311,10 @@ mod tests {
         assert!(c.at_key);
         assert_eq!(c.keys, vec!["Statement"]);
         let c = at("Statement:\n  - Principal: {Service: lam|}\n", true);
-        assert_eq!(c.keys[..2], ["Service".to_string(), "Principal".to_string()]);
+        assert_eq!(
+            c.keys[..2],
+            ["Service".to_string(), "Principal".to_string()]
+        );
         let c = at("Statement:\n  - Action: [s3:GetObject, s3:Pu|]\n", true);
         assert_eq!(c.keys, vec!["Action", "Statement"]);
         let c = at("Statement:\n- Action:\n  - 'dynamodb:Get|'\n", true);

@@ -48,14 +48,20 @@ pub fn statements(doc: &PolicyDoc) -> Vec<Statement> {
         .map(|s| {
             let (actions, not_action) = match s.action {
                 Some(e) => (
-                    e.strings(doc.dialect).into_iter().map(|(_, r)| r.text).collect(),
+                    e.strings(doc.dialect)
+                        .into_iter()
+                        .map(|(_, r)| r.text)
+                        .collect(),
                     e.not,
                 ),
                 None => (Vec::new(), false),
             };
             let (resources, not_resource) = match s.resource {
                 Some(e) => (
-                    e.strings(doc.dialect).into_iter().map(|(_, r)| r.text).collect(),
+                    e.strings(doc.dialect)
+                        .into_iter()
+                        .map(|(_, r)| r.text)
+                        .collect(),
                     e.not,
                 ),
                 // Trust policies have no Resource: they are about the role itself.
@@ -80,16 +86,17 @@ impl Statement {
         let hit = if self.allow {
             self.actions.iter().any(|p| glob::covers(p, action, true))
         } else {
-            self.actions.iter().any(|p| {
-                glob::intersects(&glob::pattern(p), &glob::pattern(action), true)
-            })
+            self.actions
+                .iter()
+                .any(|p| glob::intersects(&glob::pattern(p), &glob::pattern(action), true))
         };
         // NotAction applies to what it does not name; a pattern query is only sure to be outside when
         // no excluded pattern overlaps it.
         if self.not_action {
-            !self.actions.iter().any(|p| {
-                glob::intersects(&glob::pattern(p), &glob::pattern(action), true)
-            })
+            !self
+                .actions
+                .iter()
+                .any(|p| glob::intersects(&glob::pattern(p), &glob::pattern(action), true))
         } else {
             hit
         }
@@ -224,7 +231,10 @@ mod tests {
 
     #[test]
     fn expands_to_catalog_actions() {
-        let stmts = vec![st(true, &["lambda:Get*"], &["*"]), st(false, &["lambda:GetPolicy"], &["*"])];
+        let stmts = vec![
+            st(true, &["lambda:Get*"], &["*"]),
+            st(false, &["lambda:GetPolicy"], &["*"]),
+        ];
         let acts = allowed_actions(&stmts);
         assert!(acts.contains(&"lambda:GetFunction".to_string()));
         assert!(!acts.contains(&"lambda:GetPolicy".to_string()));

@@ -24,9 +24,7 @@ pub enum Tok {
 
 fn class_meets(a: Class, b: Class, fold: bool) -> bool {
     match (a, b) {
-        (Class::Char(x), Class::Char(y)) => {
-            x == y || (fold && x.to_ascii_lowercase() == y.to_ascii_lowercase())
-        }
+        (Class::Char(x), Class::Char(y)) => x == y || (fold && x.eq_ignore_ascii_case(&y)),
         (Class::Char(c), Class::NotSlash) | (Class::NotSlash, Class::Char(c)) => c != '/',
         _ => true,
     }
@@ -185,10 +183,7 @@ mod tests {
     fn intersection() {
         assert!(intersects(&pattern("arn:*:b"), &pattern("arn:a*"), false));
         assert!(!intersects(&pattern("abc"), &pattern("abd"), false));
-        let var = [
-            Tok::One(Class::NotSlash),
-            Tok::Many(Class::NotSlash),
-        ];
+        let var = [Tok::One(Class::NotSlash), Tok::Many(Class::NotSlash)];
         assert!(intersects(&pattern("*"), &var, false));
         assert!(!intersects(&pattern("a/b"), &var, false));
         assert!(!intersects(&pattern(""), &var, false));

@@ -19,7 +19,10 @@ fn dialect(file: &Parsed) -> Dialect {
 }
 
 pub fn hover(file: &Parsed, offset: usize) -> Option<Hover> {
-    if !matches!(file.kind, FileKind::Policy | FileKind::Template | FileKind::Serverless) {
+    if !matches!(
+        file.kind,
+        FileKind::Policy | FileKind::Template | FileKind::Serverless
+    ) {
         return None;
     }
     let root = file.root()?;
@@ -33,17 +36,19 @@ pub fn hover(file: &Parsed, offset: usize) -> Option<Hover> {
         })
         .collect();
     let in_statement = file.kind == FileKind::Policy
-        || keys.iter().any(|k| matches!(*k, "Statement" | "statements" | "iamRoleStatements"));
+        || keys
+            .iter()
+            .any(|k| matches!(*k, "Statement" | "statements" | "iamRoleStatements"));
     if !in_statement {
         return None;
     }
     let on_key = !node.span.contains(&offset) && node.span.end != offset || {
         // `nodes_at` returns the entry's value even when the offset is on its key.
         nodes.len() >= 2
-            && nodes[nodes.len() - 2]
-                .1
-                .as_map()
-                .is_some_and(|m| m.iter().any(|(k, v)| std::ptr::eq(v, *node) && k.span.contains(&offset)))
+            && nodes[nodes.len() - 2].1.as_map().is_some_and(|m| {
+                m.iter()
+                    .any(|(k, v)| std::ptr::eq(v, *node) && k.span.contains(&offset))
+            })
     };
     let cat = catalog();
     let last = *keys.last()?;
@@ -76,17 +81,29 @@ pub fn hover(file: &Parsed, offset: usize) -> Option<Hover> {
         "Action" | "NotAction" => {
             if glob::has_wildcard(t) {
                 let all = cat.expand(t);
-                let mut md = format!("**{t}** grants {} action{}", all.len(), if all.len() == 1 { "" } else { "s" });
+                let mut md = format!(
+                    "**{t}** grants {} action{}",
+                    all.len(),
+                    if all.len() == 1 { "" } else { "s" }
+                );
                 if !all.is_empty() {
                     md.push_str(":\n\n");
                     for (s, a) in all.iter().take(25) {
-                        md.push_str(&format!("- `{}:{}` ({})\n", s.prefix, a.name, a.access.label()));
+                        md.push_str(&format!(
+                            "- `{}:{}` ({})\n",
+                            s.prefix,
+                            a.name,
+                            a.access.label()
+                        ));
                     }
                     if all.len() > 25 {
                         md.push_str(&format!("- … and {} more\n", all.len() - 25));
                     }
                 }
-                return Some(Hover { markdown: md, span: node.span.clone() });
+                return Some(Hover {
+                    markdown: md,
+                    span: node.span.clone(),
+                });
             }
             let (s, a) = cat.action(t)?;
             let mut md = action_doc(s, a);
@@ -98,11 +115,17 @@ pub fn hover(file: &Parsed, offset: usize) -> Option<Hover> {
                 let deps: Vec<String> = a.dependent.iter().map(|d| format!("`{d}`")).collect();
                 md.push_str(&format!("\n\nDependent actions: {}", deps.join(", ")));
             }
-            Some(Hover { markdown: md, span: node.span.clone() })
+            Some(Hover {
+                markdown: md,
+                span: node.span.clone(),
+            })
         }
         "Resource" | "NotResource" => {
             if t == "*" {
-                return Some(Hover { markdown: "`*`: every resource".into(), span: node.span.clone() });
+                return Some(Hover {
+                    markdown: "`*`: every resource".into(),
+                    span: node.span.clone(),
+                });
             }
             let a = arn::parse(t).ok()?;
             let types = cat.resource_types_of(&a);
@@ -112,10 +135,20 @@ pub fn hover(file: &Parsed, offset: usize) -> Option<Hover> {
             let mut md = String::from("ARN of ");
             let parts: Vec<String> = types
                 .iter()
-                .map(|(s, r)| format!("a **{} {}** (`{}`)", s.prefix, r.name, r.arns.first().map(|t| t.raw).unwrap_or("")))
+                .map(|(s, r)| {
+                    format!(
+                        "a **{} {}** (`{}`)",
+                        s.prefix,
+                        r.name,
+                        r.arns.first().map(|t| t.raw).unwrap_or("")
+                    )
+                })
                 .collect();
             md.push_str(&parts.join(", or "));
-            Some(Hover { markdown: md, span: node.span.clone() })
+            Some(Hover {
+                markdown: md,
+                span: node.span.clone(),
+            })
         }
         _ => None,
     }

@@ -36,7 +36,10 @@ pub enum SizeGroup {
     /// A managed policy (6,144 characters).
     Managed,
     /// Inline policies of one role, user or group, summed (10,240 / 2,048 / 5,120).
-    Inline { owner: String, limit: usize },
+    Inline {
+        owner: String,
+        limit: usize,
+    },
     /// A role trust policy (2,048 by default).
     Trust,
     /// A resource policy with its own limit (S3 bucket policies 20 KB).
@@ -158,7 +161,10 @@ pub fn policies(file: &Parsed) -> Located<'_> {
 /// Identity, resource or trust policy, told apart by content: a `Principal` makes it a resource policy,
 /// and one whose statements only assume roles is a trust policy.
 pub fn kind_by_content(doc: &Value) -> PolicyKind {
-    let stmts = doc.get("Statement").map(|s| s.one_or_many()).unwrap_or_default();
+    let stmts = doc
+        .get("Statement")
+        .map(|s| s.one_or_many())
+        .unwrap_or_default();
     let with_principal = stmts
         .iter()
         .any(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some());
@@ -237,9 +243,12 @@ fn template_resources<'a>(
             }
         };
         match ty {
-            "AWS::IAM::ManagedPolicy" => {
-                push(PolicyKind::Identity, "PolicyDocument", SizeGroup::Managed, out)
-            }
+            "AWS::IAM::ManagedPolicy" => push(
+                PolicyKind::Identity,
+                "PolicyDocument",
+                SizeGroup::Managed,
+                out,
+            ),
             "AWS::IAM::Policy" | "AWS::IAM::RolePolicy" => {
                 // An inline policy counts towards each role it is attached to.
                 let owner = props
@@ -297,14 +306,22 @@ fn template_resources<'a>(
                     .unwrap_or_default()
                 {
                     if let Some((k, v)) = p.get_entry("PolicyDocument") {
-                        document(text, PolicyKind::Identity, v, k.span.clone(), dialect, out, |d| {
-                            d.resource_type = Some(ty);
-                            d.owner = Some(id);
-                            d.size = SizeGroup::Inline {
-                                owner: id.to_string(),
-                                limit,
-                            };
-                        });
+                        document(
+                            text,
+                            PolicyKind::Identity,
+                            v,
+                            k.span.clone(),
+                            dialect,
+                            out,
+                            |d| {
+                                d.resource_type = Some(ty);
+                                d.owner = Some(id);
+                                d.size = SizeGroup::Inline {
+                                    owner: id.to_string(),
+                                    limit,
+                                };
+                            },
+                        );
                     }
                 }
             }
@@ -358,14 +375,22 @@ fn sam_policies<'a>(
             continue;
         };
         if item.get("Statement").is_some() {
-            document(text, PolicyKind::Identity, item, item.span.clone(), dialect, out, |d| {
-                d.resource_type = Some(ty);
-                d.owner = Some(id);
-                d.size = SizeGroup::Inline {
-                    owner: id.to_string(),
-                    limit: 10_240,
-                };
-            });
+            document(
+                text,
+                PolicyKind::Identity,
+                item,
+                item.span.clone(),
+                dialect,
+                out,
+                |d| {
+                    d.resource_type = Some(ty);
+                    d.owner = Some(id);
+                    d.size = SizeGroup::Inline {
+                        owner: id.to_string(),
+                        limit: 10_240,
+                    };
+                },
+            );
             continue;
         }
         for (k, v) in map {
@@ -422,7 +447,10 @@ fn serverless<'a>(_text: &str, root: &'a Value, out: &mut Located<'a>) {
         if let Some((k, v)) = f.get_entry("iamRoleStatements") {
             bare(v, k.span.clone(), Some(fk.text.as_str()));
         }
-        if let Some(stmts) = f.get_path(&["iam", "role"]).and_then(|r| r.get_entry("statements")) {
+        if let Some(stmts) = f
+            .get_path(&["iam", "role"])
+            .and_then(|r| r.get_entry("statements"))
+        {
             bare(stmts.1, stmts.0.span.clone(), Some(fk.text.as_str()));
         }
     }
@@ -459,10 +487,12 @@ fn document<'a>(
             let (s, node) = match &arg.kind {
                 ValueKind::Str(s) => (s, arg.as_ref()),
                 ValueKind::Seq(items) => match items.first() {
-                    Some(first @ Value {
-                        kind: ValueKind::Str(s),
-                        ..
-                    }) => (s, first),
+                    Some(
+                        first @ Value {
+                            kind: ValueKind::Str(s),
+                            ..
+                        },
+                    ) => (s, first),
                     _ => return,
                 },
                 _ => return,
@@ -504,7 +534,12 @@ fn from_string(text: &str, span: Span, content: &str) -> Result<Value, String> {
         .find(|f| f.rule == crate::syntax::rules::PARSE_ERROR.id);
     let mut value = match (doc.value, parse_error) {
         (Some(v), None) if v.as_map().is_some() => v,
-        (_, Some(f)) => return Err(format!("the policy string is not valid JSON: {}", f.message)),
+        (_, Some(f)) => {
+            return Err(format!(
+                "the policy string is not valid JSON: {}",
+                f.message
+            ))
+        }
         _ => return Err("the policy string is not a JSON object".into()),
     };
     let map = offset_map(text.get(span.clone()).unwrap_or(""), content, span.start);
@@ -538,7 +573,11 @@ fn offset_map(source: &str, content: &str, base: usize) -> Vec<usize> {
 }
 
 fn remap(v: &mut Value, map: &[usize]) {
-    let m = |o: usize| map.get(o).copied().unwrap_or_else(|| *map.last().unwrap_or(&0));
+    let m = |o: usize| {
+        map.get(o)
+            .copied()
+            .unwrap_or_else(|| *map.last().unwrap_or(&0))
+    };
     let fix = |s: &mut Span| {
         let end = if s.end > s.start {
             m(s.end - 1) + 1
@@ -577,11 +616,20 @@ mod tests {
 
     #[test]
     fn standalone_kinds_by_content() {
-        let p = parsed("p.json", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#);
+        let p = parsed(
+            "p.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
         assert_eq!(policies(&p).docs[0].kind, PolicyKind::Identity);
-        let p = parsed("p.json", r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#);
+        let p = parsed(
+            "p.json",
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        );
         assert_eq!(policies(&p).docs[0].kind, PolicyKind::Trust);
-        let p = parsed("p.json", r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#);
+        let p = parsed(
+            "p.json",
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#,
+        );
         assert_eq!(policies(&p).docs[0].kind, PolicyKind::Resource);
     }
 

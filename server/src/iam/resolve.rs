@@ -191,9 +191,7 @@ fn is_serverless_var(inner: &str) -> bool {
     if l == "s3:prefix" || l == "s3:max-keys" || l == "s3:delimiter" {
         return false;
     }
-    SERVERLESS_SOURCES.iter().any(|s| l.starts_with(s))
-        || l.starts_with("self")
-        || !l.contains(':')
+    SERVERLESS_SOURCES.iter().any(|s| l.starts_with(s)) || l.starts_with("self") || !l.contains(':')
 }
 
 fn serverless_vars(s: &str) -> String {
@@ -322,6 +320,9 @@ mod tests {
             res("v: 'arn:aws:dynamodb:${opt:region, self:provider.region}:*:table/${self:service}-${sls:stage}'", sls),
             "arn:aws:dynamodb:?:*:table/?-?"
         );
-        assert_eq!(res("v: 'arn:aws:sqs:#{AWS::Region}:x'", sls), "arn:aws:sqs:?:x");
+        assert_eq!(
+            res("v: 'arn:aws:sqs:#{AWS::Region}:x'", sls),
+            "arn:aws:sqs:?:x"
+        );
     }
 }

@@ -154,6 +154,9 @@ mod tests {
             .filter_map(|r| string(r, Dialect::CloudFormation))
             .map(|r| r.text.replace(crate::iam::glob::PLACEHOLDER, "?"))
             .collect();
-        assert_eq!(resources, vec!["arn:?:s3:::my-bucket", "arn:?:s3:::my-bucket/*"]);
+        assert_eq!(
+            resources,
+            vec!["arn:?:s3:::my-bucket", "arn:?:s3:::my-bucket/*"]
+        );
     }
 }

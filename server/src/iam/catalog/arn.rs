@@ -26,7 +26,8 @@ pub fn parse(s: &str) -> Result<Arn<'_>, ArnError> {
         .strip_prefix("arn:")
         .or_else(|| {
             // A placeholder can stand for `arn` itself or for the whole prefix.
-            s.strip_prefix(PLACEHOLDER).and_then(|r| r.strip_prefix(':'))
+            s.strip_prefix(PLACEHOLDER)
+                .and_then(|r| r.strip_prefix(':'))
         })
         .ok_or(ArnError::Prefix)?;
     let mut parts = rest.splitn(5, ':');
@@ -197,7 +198,8 @@ mod tests {
         assert!(bucket.matches(&arn("arn:aws:s3:::*")));
         assert!(object.matches(&arn("arn:aws:s3:::*")));
         assert!(!bucket.matches(&arn("arn:aws:s3:us-east-1::b")));
-        let role = ArnTemplate::compile("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}");
+        let role =
+            ArnTemplate::compile("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}");
         assert!(role.matches(&arn("arn:aws:iam::123456789012:role/service-role/x")));
         assert!(!role.matches(&arn("arn:aws:iam::123456789012:user/x")));
     }

@@ -370,12 +370,15 @@ impl Catalog {
 
     /// Whether a service prefix was in an older snapshot of the data and is gone now.
     pub fn retired_service(&self, prefix: &str) -> bool {
-        self.retired.iter().any(|r| r.whole && r.prefix.eq_ignore_ascii_case(prefix))
+        self.retired
+            .iter()
+            .any(|r| r.whole && r.prefix.eq_ignore_ascii_case(prefix))
     }
 
     pub fn retired_action(&self, prefix: &str, name: &str) -> bool {
         self.retired.iter().any(|r| {
-            r.prefix.eq_ignore_ascii_case(prefix) && (r.whole || r.actions.iter().any(|a| a.eq_ignore_ascii_case(name)))
+            r.prefix.eq_ignore_ascii_case(prefix)
+                && (r.whole || r.actions.iter().any(|a| a.eq_ignore_ascii_case(name)))
         })
     }
 
@@ -383,7 +386,19 @@ impl Catalog {
         let prefix = key.split(':').next().unwrap_or("");
         self.retired.iter().any(|r| {
             r.prefix.eq_ignore_ascii_case(prefix)
-                && (r.whole || r.keys.iter().any(|k| ConditionKey::new(k, KeyType { base: BaseType::Unknown, array: false }, "", "").matches(key)))
+                && (r.whole
+                    || r.keys.iter().any(|k| {
+                        ConditionKey::new(
+                            k,
+                            KeyType {
+                                base: BaseType::Unknown,
+                                array: false,
+                            },
+                            "",
+                            "",
+                        )
+                        .matches(key)
+                    }))
         })
     }
 
@@ -524,7 +539,9 @@ mod tests {
         assert!(c.condition_key("s3:nonsense").is_none());
         assert!(c.partition("aws-us-gov").is_some());
         assert!(c.partition("aws-iso-b").is_some());
-        assert!(c.partition("aws").is_some_and(|p| p.has_region("eu-west-1")));
+        assert!(c
+            .partition("aws")
+            .is_some_and(|p| p.has_region("eu-west-1")));
         assert!(c.retired_service("deepracer"), "retired services are kept");
     }
 
@@ -532,11 +549,19 @@ mod tests {
     fn arns_map_to_resource_types_by_namespace() {
         let c = catalog();
         let a = arn::parse("arn:aws:s3:::my-bucket/key.txt").expect("arn");
-        let types: Vec<&str> = c.resource_types_of(&a).iter().map(|(_, r)| r.name).collect();
+        let types: Vec<&str> = c
+            .resource_types_of(&a)
+            .iter()
+            .map(|(_, r)| r.name)
+            .collect();
         assert!(types.contains(&"object"), "{types:?}");
         assert!(!types.contains(&"bucket"), "{types:?}");
         let a = arn::parse("arn:aws-cn:lambda:cn-north-1:123456789012:function:f").expect("arn");
-        let types: Vec<&str> = c.resource_types_of(&a).iter().map(|(_, r)| r.name).collect();
+        let types: Vec<&str> = c
+            .resource_types_of(&a)
+            .iter()
+            .map(|(_, r)| r.name)
+            .collect();
         assert!(types.contains(&"function"), "{types:?}");
         // A namespace that is not the IAM prefix: Service Catalog portfolios live under `catalog`.
         assert!(c.knows_namespace("catalog"));

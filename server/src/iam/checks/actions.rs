@@ -95,7 +95,9 @@ pub static RULES: &[&Rule] = &[
 /// The service prefixes a resource policy of each type may grant.
 pub fn resource_policy_services(ty: &str) -> Option<&'static [&'static str]> {
     Some(match ty {
-        "AWS::S3::BucketPolicy" | "AWS::S3::AccessPoint" | "AWS::S3::MultiRegionAccessPointPolicy" => &["s3"],
+        "AWS::S3::BucketPolicy"
+        | "AWS::S3::AccessPoint"
+        | "AWS::S3::MultiRegionAccessPointPolicy" => &["s3"],
         "AWS::S3Express::BucketPolicy" => &["s3express"],
         "AWS::SQS::QueuePolicy" => &["sqs"],
         "AWS::SNS::TopicPolicy" => &["sns"],
@@ -126,13 +128,21 @@ pub fn check(cx: &DocCx, out: &mut Vec<Finding>) {
             }
             action(cx, v, r.as_str(), out);
             if cx.kind() == PolicyKind::Resource && !elem.not {
-                if let (Some(ty), Some((p, _))) = (cx.doc.resource_type, r.as_str().split_once(':')) {
+                if let (Some(ty), Some((p, _))) = (cx.doc.resource_type, r.as_str().split_once(':'))
+                {
                     if let Some(allowed) = resource_policy_services(ty) {
-                        if !glob::has_wildcard(p) && !allowed.iter().any(|a| a.eq_ignore_ascii_case(p)) && cat.service(p).is_some() {
+                        if !glob::has_wildcard(p)
+                            && !allowed.iter().any(|a| a.eq_ignore_ascii_case(p))
+                            && cat.service(p).is_some()
+                        {
                             out.push(Finding::new(
                                 &ACTION_NOT_IN_RESOURCE_POLICY,
                                 v.span.clone(),
-                                format!("a `{ty}` policy can only grant `{}:` actions, not `{}`", allowed[0], r.as_str()),
+                                format!(
+                                    "a `{ty}` policy can only grant `{}:` actions, not `{}`",
+                                    allowed[0],
+                                    r.as_str()
+                                ),
                             ));
                         }
                     }
@@ -159,7 +169,11 @@ fn action(cx: &DocCx, v: &Value, text: &str, out: &mut Vec<Finding>) {
         ));
         return;
     };
-    if prefix.is_empty() || name.is_empty() || name.contains(':') || text.contains(char::is_whitespace) {
+    if prefix.is_empty()
+        || name.is_empty()
+        || name.contains(':')
+        || text.contains(char::is_whitespace)
+    {
         out.push(Finding::new(
             &ACTION_FORMAT,
             v.span.clone(),
@@ -174,7 +188,11 @@ fn action(cx: &DocCx, v: &Value, text: &str, out: &mut Vec<Finding>) {
             format!("`{text}` has a wildcard in the service prefix: it matches {} actions across services", cat.expand(text).len()),
         ));
         if cat.expand(text).is_empty() {
-            out.push(Finding::new(&WILDCARD_MATCHES_NOTHING, v.span.clone(), format!("`{text}` matches no action")));
+            out.push(Finding::new(
+                &WILDCARD_MATCHES_NOTHING,
+                v.span.clone(),
+                format!("`{text}` matches no action"),
+            ));
         }
         return;
     }
@@ -200,7 +218,11 @@ fn action(cx: &DocCx, v: &Value, text: &str, out: &mut Vec<Finding>) {
                 let replacement = format!("{s}:{name}");
                 f.fixes.push(Fix {
                     preferred: f.fixes.is_empty(),
-                    ..Fix::replace(format!("Change to `{replacement}`"), v.span.clone(), cx.quote_like(v, &replacement))
+                    ..Fix::replace(
+                        format!("Change to `{replacement}`"),
+                        v.span.clone(),
+                        cx.quote_like(v, &replacement),
+                    )
                 });
             }
         }
@@ -212,7 +234,11 @@ fn action(cx: &DocCx, v: &Value, text: &str, out: &mut Vec<Finding>) {
             out.push(Finding::new(
                 &WILDCARD_MATCHES_NOTHING,
                 v.span.clone(),
-                format!("`{text}` matches none of the {} `{}` actions", svc.actions.len(), svc.prefix),
+                format!(
+                    "`{text}` matches none of the {} `{}` actions",
+                    svc.actions.len(),
+                    svc.prefix
+                ),
             ));
         }
         return;
@@ -222,8 +248,15 @@ fn action(cx: &DocCx, v: &Value, text: &str, out: &mut Vec<Finding>) {
     }
     if cat.retired_action(prefix, name) {
         out.push(
-            Finding::new(&UNKNOWN_ACTION, v.span.clone(), format!("`{text}` was retired: it is no longer in the IAM service data ({})", cat.date))
-                .with_severity(Severity::Warning),
+            Finding::new(
+                &UNKNOWN_ACTION,
+                v.span.clone(),
+                format!(
+                    "`{text}` was retired: it is no longer in the IAM service data ({})",
+                    cat.date
+                ),
+            )
+            .with_severity(Severity::Warning),
         );
         return;
     }
@@ -238,7 +271,11 @@ fn action(cx: &DocCx, v: &Value, text: &str, out: &mut Vec<Finding>) {
             let replacement = format!("{prefix}:{s}");
             f.fixes.push(Fix {
                 preferred: f.fixes.is_empty(),
-                ..Fix::replace(format!("Change to `{replacement}`"), v.span.clone(), cx.quote_like(v, &replacement))
+                ..Fix::replace(
+                    format!("Change to `{replacement}`"),
+                    v.span.clone(),
+                    cx.quote_like(v, &replacement),
+                )
             });
         }
     }
@@ -278,7 +315,9 @@ fn redundant(items: &[(&Value, crate::iam::resolve::Resolved)], out: &mut Vec<Fi
             continue;
         }
         match t.split_once(':') {
-            Some((p, _)) if !glob::has_wildcard(p) => by_prefix.entry(p.to_ascii_lowercase()).or_default().push(i),
+            Some((p, _)) if !glob::has_wildcard(p) => {
+                by_prefix.entry(p.to_ascii_lowercase()).or_default().push(i)
+            }
             _ => global_wildcards.push(i),
         }
     }
@@ -295,12 +334,20 @@ fn redundant(items: &[(&Value, crate::iam::resolve::Resolved)], out: &mut Vec<Fi
         } else {
             format!("`{}` is already covered by `{}`", r.as_str(), br.as_str())
         };
-        let mut f = Finding::new(&REDUNDANT_ACTION, v.span.clone(), msg).with_related(None, bv.span.clone(), "covered here");
+        let mut f = Finding::new(&REDUNDANT_ACTION, v.span.clone(), msg).with_related(
+            None,
+            bv.span.clone(),
+            "covered here",
+        );
         f.unnecessary = true;
         out.push(f);
     };
     for idxs in by_prefix.values() {
-        let wild: Vec<usize> = idxs.iter().copied().filter(|&i| glob::has_wildcard(items[i].1.as_str())).collect();
+        let wild: Vec<usize> = idxs
+            .iter()
+            .copied()
+            .filter(|&i| glob::has_wildcard(items[i].1.as_str()))
+            .collect();
         let mut seen: HashMap<String, usize> = HashMap::new();
         for &i in idxs {
             let t = items[i].1.as_str();
@@ -310,14 +357,22 @@ fn redundant(items: &[(&Value, crate::iam::resolve::Resolved)], out: &mut Vec<Fi
                 continue;
             }
             seen.insert(lower, i);
-            if let Some(&w) = wild.iter().find(|&&w| w != i && !items[w].1.as_str().eq_ignore_ascii_case(t) && glob::covers(items[w].1.as_str(), t, true)) {
+            if let Some(&w) = wild.iter().find(|&&w| {
+                w != i
+                    && !items[w].1.as_str().eq_ignore_ascii_case(t)
+                    && glob::covers(items[w].1.as_str(), t, true)
+            }) {
                 report(i, w, &mut reported);
             }
         }
     }
     for &w in &global_wildcards {
         for (i, (_, r)) in items.iter().enumerate() {
-            if i != w && !r.as_str().contains(PLACEHOLDER) && glob::covers(items[w].1.as_str(), r.as_str(), true) && !(items[w].1.as_str() == r.as_str() && i > w) {
+            if i != w
+                && !r.as_str().contains(PLACEHOLDER)
+                && glob::covers(items[w].1.as_str(), r.as_str(), true)
+                && !(items[w].1.as_str() == r.as_str() && i > w)
+            {
                 if r.as_str() == items[w].1.as_str() && i < w {
                     continue;
                 }

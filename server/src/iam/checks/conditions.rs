@@ -368,8 +368,14 @@ pub fn check(cx: &DocCx, out: &mut Vec<Finding>) {
             for (op, block) in c.as_map().unwrap_or_default() {
                 operator_block(cx, s, op, block, out);
             }
-            if s.has_condition_key(&["aws:VpcSourceIp"]) && !s.has_condition_key(&["aws:SourceVpc", "aws:SourceVpce"]) {
-                if let Some((_, k, _)) = s.condition_entries().into_iter().find(|(_, k, _)| k.text.eq_ignore_ascii_case("aws:VpcSourceIp")) {
+            if s.has_condition_key(&["aws:VpcSourceIp"])
+                && !s.has_condition_key(&["aws:SourceVpc", "aws:SourceVpce"])
+            {
+                if let Some((_, k, _)) = s
+                    .condition_entries()
+                    .into_iter()
+                    .find(|(_, k, _)| k.text.eq_ignore_ascii_case("aws:VpcSourceIp"))
+                {
                     out.push(Finding::new(&PAIRED_KEYS, k.span.clone(), "`aws:VpcSourceIp` alone matches the range in any VPC; pair it with `aws:SourceVpc` or `aws:SourceVpce`"));
                 }
             }
@@ -384,17 +390,31 @@ fn operator_block(cx: &DocCx, s: &Stmt, op: &Key, block: &Value, out: &mut Vec<F
     }
     let Some(parsed) = parse_operator(&op.text) else {
         let all = all_operators();
-        let fix = all.iter().find(|c| c.eq_ignore_ascii_case(&op.text)).cloned().or_else(|| {
-            crate::suggest::closest(&op.text, all.iter().map(|s| s.as_str()), 1).first().map(|s| s.to_string())
-        });
+        let fix = all
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(&op.text))
+            .cloned()
+            .or_else(|| {
+                crate::suggest::closest(&op.text, all.iter().map(|s| s.as_str()), 1)
+                    .first()
+                    .map(|s| s.to_string())
+            });
         let null_if_exists = op.text == "NullIfExists" || op.text.ends_with(":NullIfExists");
         if null_if_exists {
-            out.push(Finding::new(&NULL_MISUSE, op.span.clone(), "`Null` has no `IfExists` form: it already tests whether the key exists"));
+            out.push(Finding::new(
+                &NULL_MISUSE,
+                op.span.clone(),
+                "`Null` has no `IfExists` form: it already tests whether the key exists",
+            ));
             return;
         }
         let qualified_null = op.text.ends_with(":Null");
         if qualified_null {
-            out.push(Finding::new(&NULL_MISUSE, op.span.clone(), "`Null` cannot take `ForAllValues:`/`ForAnyValue:`"));
+            out.push(Finding::new(
+                &NULL_MISUSE,
+                op.span.clone(),
+                "`Null` cannot take `ForAllValues:`/`ForAnyValue:`",
+            ));
             return;
         }
         let mut msg = format!("`{}` is not a condition operator", op.text);
@@ -409,7 +429,11 @@ fn operator_block(cx: &DocCx, s: &Stmt, op: &Key, block: &Value, out: &mut Vec<F
                     Some(b'\'') => format!("'{fx}'"),
                     _ => fx.clone(),
                 };
-                f = f.with_fix(Fix::replace(format!("Change to `{fx}`"), op.span.clone(), q));
+                f = f.with_fix(Fix::replace(
+                    format!("Change to `{fx}`"),
+                    op.span.clone(),
+                    q,
+                ));
             }
         }
         out.push(f);
@@ -423,20 +447,41 @@ fn operator_block(cx: &DocCx, s: &Stmt, op: &Key, block: &Value, out: &mut Vec<F
             continue;
         };
         if prefix.is_empty() || name.is_empty() {
-            out.push(Finding::new(&KEY_FORMAT, k.span.clone(), format!("`{key}` is not a condition key: write `prefix:name`")));
+            out.push(Finding::new(
+                &KEY_FORMAT,
+                k.span.clone(),
+                format!("`{key}` is not a condition key: write `prefix:name`"),
+            ));
             continue;
         }
-        let values: Vec<(&Value, Option<String>)> = v.one_or_many().into_iter().map(|x| (x, cx.string(x).map(|r| r.text))).collect();
+        let values: Vec<(&Value, Option<String>)> = v
+            .one_or_many()
+            .into_iter()
+            .map(|x| (x, cx.string(x).map(|r| r.text)))
+            .collect();
         if key.contains(PLACEHOLDER) || key.contains("${") {
             continue;
         }
         // Tag keys without the tag.
-        if ["aws:ResourceTag", "aws:RequestTag", "aws:PrincipalTag"].iter().any(|t| t.eq_ignore_ascii_case(key) || t.eq_ignore_ascii_case(key.trim_end_matches('/'))) {
-            out.push(Finding::new(&MISSING_TAG_KEY, k.span.clone(), format!("`{key}` needs the tag's name: `{}/TAG`", key.trim_end_matches('/'))));
+        if ["aws:ResourceTag", "aws:RequestTag", "aws:PrincipalTag"]
+            .iter()
+            .any(|t| {
+                t.eq_ignore_ascii_case(key) || t.eq_ignore_ascii_case(key.trim_end_matches('/'))
+            })
+        {
+            out.push(Finding::new(
+                &MISSING_TAG_KEY,
+                k.span.clone(),
+                format!(
+                    "`{key}` needs the tag's name: `{}/TAG`",
+                    key.trim_end_matches('/')
+                ),
+            ));
             continue;
         }
         // Keys of identity providers (`token.actions.githubusercontent.com:sub`, `SAML:aud`) are not catalogued.
-        let provider_key = prefix.contains('.') || prefix.eq_ignore_ascii_case("saml") || prefix.contains('/');
+        let provider_key =
+            prefix.contains('.') || prefix.eq_ignore_ascii_case("saml") || prefix.contains('/');
         let known = if provider_key || cat.services.is_empty() {
             None
         } else if prefix.eq_ignore_ascii_case("aws") {
@@ -457,7 +502,11 @@ fn operator_block(cx: &DocCx, s: &Stmt, op: &Key, block: &Value, out: &mut Vec<F
                                 Some(b'\'') => format!("'{s0}'"),
                                 _ => s0.to_string(),
                             };
-                            f = f.with_fix(Fix::replace(format!("Change to `{s0}`"), k.span.clone(), q));
+                            f = f.with_fix(Fix::replace(
+                                format!("Change to `{s0}`"),
+                                k.span.clone(),
+                                q,
+                            ));
                         }
                     }
                     out.push(f);
@@ -467,7 +516,9 @@ fn operator_block(cx: &DocCx, s: &Stmt, op: &Key, block: &Value, out: &mut Vec<F
         } else {
             // Service-level tag keys (`secretsmanager:ResourceTag/x`) predate the global ones and still work.
             let lname = name.to_ascii_lowercase();
-            let tag_key = lname.starts_with("resourcetag/") || lname.starts_with("requesttag/") || lname == "tagkeys";
+            let tag_key = lname.starts_with("resourcetag/")
+                || lname.starts_with("requesttag/")
+                || lname == "tagkeys";
             if cat.retired_key(key) || tag_key {
                 continue;
             }
@@ -480,8 +531,10 @@ fn operator_block(cx: &DocCx, s: &Stmt, op: &Key, block: &Value, out: &mut Vec<F
                         if svc.actions.iter().any(|a| a.supports_key(svc, key)) {
                             None
                         } else {
-                            let sugg = crate::suggest::closest(key, svc.keys.iter().map(|k| k.name), 1);
-                            let mut msg = format!("`{}` defines no condition key `{key}`", svc.prefix);
+                            let sugg =
+                                crate::suggest::closest(key, svc.keys.iter().map(|k| k.name), 1);
+                            let mut msg =
+                                format!("`{}` defines no condition key `{key}`", svc.prefix);
                             if let Some(s0) = sugg.first() {
                                 msg.push_str(&format!("; did you mean `{s0}`?"));
                             }
@@ -500,10 +553,24 @@ fn operator_block(cx: &DocCx, s: &Stmt, op: &Key, block: &Value, out: &mut Vec<F
         }
         values_against_operator(k, &parsed, &values, out);
         value_formats(k, &values, out);
-        if parsed.if_exists && s.allow() && SCOPING_KEYS.iter().any(|sk| sk.eq_ignore_ascii_case(key)) {
-            out.push(Finding::new(&IFEXISTS_MISUSE, op.span.clone(), format!("`{}` passes when `{key}` is absent, so requests without it are allowed", op.text)));
+        if parsed.if_exists
+            && s.allow()
+            && SCOPING_KEYS.iter().any(|sk| sk.eq_ignore_ascii_case(key))
+        {
+            out.push(Finding::new(
+                &IFEXISTS_MISUSE,
+                op.span.clone(),
+                format!(
+                    "`{}` passes when `{key}` is absent, so requests without it are allowed",
+                    op.text
+                ),
+            ));
         }
-        if key.eq_ignore_ascii_case("aws:MultiFactorAuthPresent") && parsed.base == "Bool" && !parsed.if_exists && values.iter().any(|(_, t)| t.as_deref() == Some("false")) {
+        if key.eq_ignore_ascii_case("aws:MultiFactorAuthPresent")
+            && parsed.base == "Bool"
+            && !parsed.if_exists
+            && values.iter().any(|(_, t)| t.as_deref() == Some("false"))
+        {
             out.push(Finding::new(&MFA_PATTERN, k.span.clone(), "requests with access keys carry no `aws:MultiFactorAuthPresent`, so this never matches them; use `BoolIfExists`"));
         }
     }
@@ -523,15 +590,39 @@ fn key_against_operator(
     if op.family != Family::Null {
         match (op.qualifier, ty.array) {
             (Some(q), false) if ty.base != BaseType::Unknown => {
-                let sev = if q == "ForAllValues" && s.allow() { Severity::Warning } else { Severity::Info };
+                let sev = if q == "ForAllValues" && s.allow() {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                };
                 out.push(
-                    Finding::new(&SET_OPERATOR, k.span.clone(), format!("`{}` is single-valued: `{q}:` is meant for multivalued keys{}", ck.name, if q == "ForAllValues" { ", and is true when the key is absent" } else { "" }))
-                        .with_severity(sev),
+                    Finding::new(
+                        &SET_OPERATOR,
+                        k.span.clone(),
+                        format!(
+                            "`{}` is single-valued: `{q}:` is meant for multivalued keys{}",
+                            ck.name,
+                            if q == "ForAllValues" {
+                                ", and is true when the key is absent"
+                            } else {
+                                ""
+                            }
+                        ),
+                    )
+                    .with_severity(sev),
                 );
             }
             (None, true) => out.push(
-                Finding::new(&SET_OPERATOR, k.span.clone(), format!("`{}` is multivalued ({}): use `ForAllValues:` or `ForAnyValue:`", ck.name, ty.label()))
-                    .with_severity(Severity::Info),
+                Finding::new(
+                    &SET_OPERATOR,
+                    k.span.clone(),
+                    format!(
+                        "`{}` is multivalued ({}): use `ForAllValues:` or `ForAnyValue:`",
+                        ck.name,
+                        ty.label()
+                    ),
+                )
+                .with_severity(Severity::Info),
             ),
             _ => {}
         }
@@ -552,10 +643,29 @@ fn key_against_operator(
         (Family::Ip, b) => b == BaseType::Ip,
     };
     if !fits {
-        out.push(Finding::new(&TYPE_MISMATCH, k.span.clone(), format!("`{}` is a {} key; `{}` compares {}", ck.name, ty.label(), op.base, family_label(op.family))));
+        out.push(Finding::new(
+            &TYPE_MISMATCH,
+            k.span.clone(),
+            format!(
+                "`{}` is a {} key; `{}` compares {}",
+                ck.name,
+                ty.label(),
+                op.base,
+                family_label(op.family)
+            ),
+        ));
     }
     if op.family == Family::String && ty.base == BaseType::Arn && op.base.ends_with("Like") {
-        out.push(Finding::new(&STRING_LIKE_ARN, k.span.clone(), format!("`{}` is an ARN key: use `{}` instead of `{}`", ck.name, op.base.replace("String", "Arn"), op.base)));
+        out.push(Finding::new(
+            &STRING_LIKE_ARN,
+            k.span.clone(),
+            format!(
+                "`{}` is an ARN key: use `{}` instead of `{}`",
+                ck.name,
+                op.base.replace("String", "Arn"),
+                op.base
+            ),
+        ));
     }
     let _ = values;
 }
@@ -605,13 +715,25 @@ fn key_against_actions(cx: &DocCx, s: &Stmt, k: &Key, out: &mut Vec<Finding>) {
     if of_service.is_empty() {
         return;
     }
-    if !of_service.iter().any(|(svc, a)| a.supports_key(svc, &k.text)) {
-        let names: Vec<String> = of_service.iter().take(3).map(|(svc, a)| format!("`{}:{}`", svc.prefix, a.name)).collect();
+    if !of_service
+        .iter()
+        .any(|(svc, a)| a.supports_key(svc, &k.text))
+    {
+        let names: Vec<String> = of_service
+            .iter()
+            .take(3)
+            .map(|(svc, a)| format!("`{}:{}`", svc.prefix, a.name))
+            .collect();
         out.push(Finding::new(&KEY_UNSUPPORTED, k.span.clone(), format!("none of the statement's actions ({}{}) supports `{}`, so the condition never matches", names.join(", "), if of_service.len() > 3 { ", …" } else { "" }, k.text)));
     }
 }
 
-fn values_against_operator(k: &Key, op: &Operator, values: &[(&Value, Option<String>)], out: &mut Vec<Finding>) {
+fn values_against_operator(
+    k: &Key,
+    op: &Operator,
+    values: &[(&Value, Option<String>)],
+    out: &mut Vec<Finding>,
+) {
     for (v, t) in values {
         let Some(t) = t else {
             continue;
@@ -619,11 +741,16 @@ fn values_against_operator(k: &Key, op: &Operator, values: &[(&Value, Option<Str
         if t.contains(PLACEHOLDER) || t.contains("${") {
             continue;
         }
-        let bad = |msg: String, out: &mut Vec<Finding>| out.push(Finding::new(&VALUE_TYPE, v.span.clone(), msg));
+        let bad = |msg: String, out: &mut Vec<Finding>| {
+            out.push(Finding::new(&VALUE_TYPE, v.span.clone(), msg))
+        };
         match op.family {
             Family::Bool | Family::Null => {
                 if !t.eq_ignore_ascii_case("true") && !t.eq_ignore_ascii_case("false") {
-                    bad(format!("`{}` takes `true` or `false`, not `{t}`", op.base), out);
+                    bad(
+                        format!("`{}` takes `true` or `false`, not `{t}`", op.base),
+                        out,
+                    );
                 }
             }
             Family::Numeric => {
@@ -642,14 +769,34 @@ fn values_against_operator(k: &Key, op: &Operator, values: &[(&Value, Option<Str
                     if k.text.eq_ignore_ascii_case("aws:SourceIp") && c.private() {
                         out.push(Finding::new(&IP_CONDITION, v.span.clone(), format!("`{t}` is a private range: `aws:SourceIp` only holds public addresses, so this {}; use `aws:VpcSourceIp`", if op.negated() { "always matches" } else { "never matches" })));
                     } else if c.host_bits_set() {
-                        out.push(Finding::new(&IP_CONDITION, v.span.clone(), format!("`{t}` has host bits set: the range is `{}`", c.network())).with_severity(Severity::Info));
+                        out.push(
+                            Finding::new(
+                                &IP_CONDITION,
+                                v.span.clone(),
+                                format!("`{t}` has host bits set: the range is `{}`", c.network()),
+                            )
+                            .with_severity(Severity::Info),
+                        );
                     }
                 }
             },
             Family::String | Family::Arn | Family::Binary => {}
         }
-        if matches!(op.family, Family::String) && !op.like() && (t.contains('*') || t.contains('?')) {
-            out.push(Finding::new(&WILDCARD_WITHOUT_LIKE, v.span.clone(), format!("`{}` compares exactly: `*` and `?` in `{t}` are literal; use `{}`", op.base, if op.negated() { "StringNotLike" } else { "StringLike" })));
+        if matches!(op.family, Family::String) && !op.like() && (t.contains('*') || t.contains('?'))
+        {
+            out.push(Finding::new(
+                &WILDCARD_WITHOUT_LIKE,
+                v.span.clone(),
+                format!(
+                    "`{}` compares exactly: `*` and `?` in `{t}` are literal; use `{}`",
+                    op.base,
+                    if op.negated() {
+                        "StringNotLike"
+                    } else {
+                        "StringLike"
+                    }
+                ),
+            ));
         }
     }
 }
@@ -664,15 +811,28 @@ fn value_formats(k: &Key, values: &[(&Value, Option<String>)], out: &mut Vec<Fin
             continue;
         }
         let msg = match key.as_str() {
-            "aws:requestedregion" if !crate::iam::catalog::arn::region_shape_ok(t) => Some(format!("`{t}` is not a region name")),
-            "aws:sourcevpc" if !t.starts_with("vpc-") => Some(format!("`{t}` is not a VPC id (`vpc-…`)")),
-            "aws:sourcevpce" if !t.starts_with("vpce-") => Some(format!("`{t}` is not a VPC endpoint id (`vpce-…`)")),
-            "aws:sourceaccount" | "aws:principalaccount" | "aws:resourceaccount" | "aws:vpceaccount"
+            "aws:requestedregion" if !crate::iam::catalog::arn::region_shape_ok(t) => {
+                Some(format!("`{t}` is not a region name"))
+            }
+            "aws:sourcevpc" if !t.starts_with("vpc-") => {
+                Some(format!("`{t}` is not a VPC id (`vpc-…`)"))
+            }
+            "aws:sourcevpce" if !t.starts_with("vpce-") => {
+                Some(format!("`{t}` is not a VPC endpoint id (`vpce-…`)"))
+            }
+            "aws:sourceaccount"
+            | "aws:principalaccount"
+            | "aws:resourceaccount"
+            | "aws:vpceaccount"
                 if !(t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit())) =>
             {
                 Some(format!("`{t}` is not an account id (12 digits)"))
             }
-            "aws:principalorgid" | "aws:resourceorgid" | "aws:sourceorgid" if !t.starts_with("o-") => Some(format!("`{t}` is not an organization id (`o-…`)")),
+            "aws:principalorgid" | "aws:resourceorgid" | "aws:sourceorgid"
+                if !t.starts_with("o-") =>
+            {
+                Some(format!("`{t}` is not an organization id (`o-…`)"))
+            }
             _ => None,
         };
         if let Some(m) = msg {
@@ -709,7 +869,8 @@ impl Cidr {
             return false;
         }
         let a = self.addr as u32;
-        let within = |net: u32, len: u32| self.prefix >= len && (a >> (32 - len)) == (net >> (32 - len));
+        let within =
+            |net: u32, len: u32| self.prefix >= len && (a >> (32 - len)) == (net >> (32 - len));
         within(0x0A00_0000, 8) || within(0xAC10_0000, 12) || within(0xC0A8_0000, 16)
     }
     fn host_bits_set(&self) -> bool {
@@ -721,7 +882,11 @@ impl Cidr {
     }
     fn network(&self) -> String {
         let host = self.bits - self.prefix;
-        let net = if host >= 128 { 0 } else { self.addr & !((1u128 << host) - 1) };
+        let net = if host >= 128 {
+            0
+        } else {
+            self.addr & !((1u128 << host) - 1)
+        };
         if self.v4 {
             format!("{}/{}", std::net::Ipv4Addr::from(net as u32), self.prefix)
         } else {
@@ -737,10 +902,20 @@ pub fn parse_cidr(t: &str) -> Option<Cidr> {
     };
     if let Ok(a) = ip.parse::<std::net::Ipv4Addr>() {
         let p = prefix.unwrap_or(32);
-        (p <= 32).then(|| Cidr { addr: u32::from(a) as u128, bits: 32, prefix: p, v4: true })
+        (p <= 32).then(|| Cidr {
+            addr: u32::from(a) as u128,
+            bits: 32,
+            prefix: p,
+            v4: true,
+        })
     } else if let Ok(a) = ip.parse::<std::net::Ipv6Addr>() {
         let p = prefix.unwrap_or(128);
-        (p <= 128).then(|| Cidr { addr: u128::from(a), bits: 128, prefix: p, v4: false })
+        (p <= 128).then(|| Cidr {
+            addr: u128::from(a),
+            bits: 128,
+            prefix: p,
+            v4: false,
+        })
     } else {
         None
     }
@@ -758,7 +933,11 @@ fn variables(cx: &DocCx, s: &Stmt, out: &mut Vec<Finding>) {
             match &node.kind {
                 ValueKind::Map(m) => {
                     for (kk, child) in m {
-                        let op = if element == "Condition" && op.is_none() { Some(kk.text.as_str()) } else { op };
+                        let op = if element == "Condition" && op.is_none() {
+                            Some(kk.text.as_str())
+                        } else {
+                            op
+                        };
                         stack.push((child, op));
                     }
                 }
@@ -777,7 +956,10 @@ fn variables(cx: &DocCx, s: &Stmt, out: &mut Vec<Finding>) {
                     }
                     let place = match element {
                         "Resource" | "NotResource" => {
-                            let before = text.find("${").map(|i| text[..i].matches(':').count()).unwrap_or(0);
+                            let before = text
+                                .find("${")
+                                .map(|i| text[..i].matches(':').count())
+                                .unwrap_or(0);
                             if text.starts_with("arn:") && before < 5 {
                                 Some("before the fifth colon of an ARN (only the resource part takes variables)".to_string())
                             } else {
@@ -786,13 +968,22 @@ fn variables(cx: &DocCx, s: &Stmt, out: &mut Vec<Finding>) {
                         }
                         "Condition" => match op.and_then(parse_operator) {
                             Some(o) if matches!(o.family, Family::String | Family::Arn) => None,
-                            Some(o) => Some(format!("with `{}` (only String and Arn operators substitute variables)", o.base)),
+                            Some(o) => Some(format!(
+                                "with `{}` (only String and Arn operators substitute variables)",
+                                o.base
+                            )),
                             None => None,
                         },
-                        _ => Some(format!("in `{element}` (only `Resource` and condition values take variables)")),
+                        _ => Some(format!(
+                            "in `{element}` (only `Resource` and condition values take variables)"
+                        )),
                     };
                     if let Some(p) = place {
-                        out.push(Finding::new(&VARIABLE_PLACEMENT, node.span.clone(), format!("the policy variable is not substituted {p}")));
+                        out.push(Finding::new(
+                            &VARIABLE_PLACEMENT,
+                            node.span.clone(),
+                            format!("the policy variable is not substituted {p}"),
+                        ));
                     } else if !cx.version_2012() {
                         out.push(
                             Finding::new(&VARIABLE_PLACEMENT, node.span.clone(), "policy variables need `\"Version\": \"2012-10-17\"`; without it this is literal text")
@@ -823,11 +1014,15 @@ fn variable_syntax(text: &str) -> Option<String> {
                 None => (inner, None),
             };
             if name.contains(' ') || name.contains("${") {
-                return Some(format!("`${{{inner}}}`: a policy variable cannot contain spaces"));
+                return Some(format!(
+                    "`${{{inner}}}`: a policy variable cannot contain spaces"
+                ));
             }
             if let Some(d) = default {
                 if !(d.len() >= 2 && d.starts_with('\'') && d.ends_with('\'')) {
-                    return Some(format!("`${{{inner}}}`: the default value must be in single quotes"));
+                    return Some(format!(
+                        "`${{{inner}}}`: the default value must be in single quotes"
+                    ));
                 }
             }
         }
@@ -856,7 +1051,10 @@ mod tests {
         assert!(parse_cidr("10.1.0.0/16").expect("c").private());
         assert!(!parse_cidr("203.0.113.0/24").expect("c").private());
         assert!(parse_cidr("10.1.2.3/16").expect("c").host_bits_set());
-        assert_eq!(parse_cidr("10.1.2.3/16").expect("c").network(), "10.1.0.0/16");
+        assert_eq!(
+            parse_cidr("10.1.2.3/16").expect("c").network(),
+            "10.1.0.0/16"
+        );
         assert!(parse_cidr("2001:db8::/32").is_some());
         assert!(parse_cidr("300.1.1.1").is_none());
     }

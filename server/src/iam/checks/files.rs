@@ -104,17 +104,34 @@ pub fn check(ctx: &Ctx, located: &Located, out: &mut Vec<Finding>) {
 /// Characters IAM counts: the compact JSON without whitespace. Unknown parts count as nothing, so a
 /// template near the limit is never reported on a guess.
 pub fn size_of(v: &Value, dialect: Dialect) -> usize {
-    let text_len = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != PLACEHOLDER).count() + 2;
+    let text_len = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != PLACEHOLDER)
+            .count()
+            + 2
+    };
     match &v.kind {
         ValueKind::Map(entries) => {
             2 + entries.len().saturating_sub(1)
-                + entries.iter().map(|(k, c)| text_len(&k.text) + 1 + size_of(c, dialect)).sum::<usize>()
+                + entries
+                    .iter()
+                    .map(|(k, c)| text_len(&k.text) + 1 + size_of(c, dialect))
+                    .sum::<usize>()
         }
-        ValueKind::Seq(items) => 2 + items.len().saturating_sub(1) + items.iter().map(|i| size_of(i, dialect)).sum::<usize>(),
-        ValueKind::Str(s) => text_len(&resolve::string(v, dialect).map(|r| r.text).unwrap_or_else(|| s.clone())),
+        ValueKind::Seq(items) => {
+            2 + items.len().saturating_sub(1)
+                + items.iter().map(|i| size_of(i, dialect)).sum::<usize>()
+        }
+        ValueKind::Str(s) => text_len(
+            &resolve::string(v, dialect)
+                .map(|r| r.text)
+                .unwrap_or_else(|| s.clone()),
+        ),
         ValueKind::Num(_) | ValueKind::Bool(_) => v.scalar_text().map(|t| t.len()).unwrap_or(0),
         ValueKind::Null => 4,
-        ValueKind::Intrinsic { .. } => resolve::string(v, dialect).map(|r| text_len(&r.text)).unwrap_or(0),
+        ValueKind::Intrinsic { .. } => resolve::string(v, dialect)
+            .map(|r| text_len(&r.text))
+            .unwrap_or(0),
     }
 }
 
@@ -142,7 +159,11 @@ fn sizes(located: &Located, out: &mut Vec<Finding>) {
             SizeGroup::None => continue,
         };
         if n > limit {
-            out.push(Finding::new(&SIZE, d.anchor.clone(), format!("{n} characters (without whitespace): over the {limit} allowed for {what}")));
+            out.push(Finding::new(
+                &SIZE,
+                d.anchor.clone(),
+                format!("{n} characters (without whitespace): over the {limit} allowed for {what}"),
+            ));
         }
     }
     for (owner, n, limit, d) in inline {
@@ -164,9 +185,22 @@ fn sam_entries(ctx: &Ctx, located: &Located, out: &mut Vec<Finding>) {
         }
         let Some(t) = sam::template(e.name) else {
             let sugg = crate::suggest::closest(e.name, names.iter().copied(), 3);
-            let mut f = Finding::new(&SAM_TEMPLATE, e.key.span.clone(), format!("`{}` is not a SAM policy template{}", e.name, sugg.first().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default()));
+            let mut f = Finding::new(
+                &SAM_TEMPLATE,
+                e.key.span.clone(),
+                format!(
+                    "`{}` is not a SAM policy template{}",
+                    e.name,
+                    sugg.first()
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default()
+                ),
+            );
             for s in sugg {
-                f.fixes.push(Fix { preferred: f.fixes.is_empty(), ..Fix::replace(format!("Change to `{s}`"), e.key.span.clone(), s) });
+                f.fixes.push(Fix {
+                    preferred: f.fixes.is_empty(),
+                    ..Fix::replace(format!("Change to `{s}`"), e.key.span.clone(), s)
+                });
             }
             out.push(f);
             continue;
@@ -175,30 +209,66 @@ fn sam_entries(ctx: &Ctx, located: &Located, out: &mut Vec<Finding>) {
             ValueKind::Map(given) => {
                 for (p, _) in &t.parameters {
                     if !given.iter().any(|(k, _)| &k.text == p) {
-                        out.push(Finding::new(&SAM_TEMPLATE, e.key.span.clone(), format!("`{}` needs the parameter `{p}`", e.name)));
+                        out.push(Finding::new(
+                            &SAM_TEMPLATE,
+                            e.key.span.clone(),
+                            format!("`{}` needs the parameter `{p}`", e.name),
+                        ));
                     }
                 }
                 for (k, _) in given {
                     if !t.parameters.iter().any(|(p, _)| *p == k.text) {
-                        let params: Vec<&str> = t.parameters.iter().map(|(p, _)| p.as_str()).collect();
-                        out.push(Finding::new(&SAM_TEMPLATE, k.span.clone(), format!("`{}` takes no parameter `{}`{}", e.name, k.text, if params.is_empty() { " (it takes none: write `{}`)".to_string() } else { format!(" (it takes {})", params.join(", ")) })));
+                        let params: Vec<&str> =
+                            t.parameters.iter().map(|(p, _)| p.as_str()).collect();
+                        out.push(Finding::new(
+                            &SAM_TEMPLATE,
+                            k.span.clone(),
+                            format!(
+                                "`{}` takes no parameter `{}`{}",
+                                e.name,
+                                k.text,
+                                if params.is_empty() {
+                                    " (it takes none: write `{}`)".to_string()
+                                } else {
+                                    format!(" (it takes {})", params.join(", "))
+                                }
+                            ),
+                        ));
                     }
                 }
             }
             ValueKind::Intrinsic { .. } => {}
-            _ => out.push(Finding::new(&SAM_TEMPLATE, e.params.span.clone(), format!("`{}` takes a map of parameters{}", e.name, if t.parameters.is_empty() { ": write `{}`" } else { "" }))),
+            _ => out.push(Finding::new(
+                &SAM_TEMPLATE,
+                e.params.span.clone(),
+                format!(
+                    "`{}` takes a map of parameters{}",
+                    e.name,
+                    if t.parameters.is_empty() {
+                        ": write `{}`"
+                    } else {
+                        ""
+                    }
+                ),
+            )),
         }
     }
 }
 
 /// The role resource a function's `Role` names in this file, if any.
-fn role_resource<'a>(resources: Option<&'a Value>, role: &'a Value) -> Option<(&'a str, &'a Value)> {
+fn role_resource<'a>(
+    resources: Option<&'a Value>,
+    role: &'a Value,
+) -> Option<(&'a str, &'a Value)> {
     let id = match ref_target(role) {
         Some(id) => id,
-        None => role.as_str().filter(|s| !s.starts_with("arn:") && !s.contains("${"))?,
+        None => role
+            .as_str()
+            .filter(|s| !s.starts_with("arn:") && !s.contains("${"))?,
     };
     let (k, r) = resources?.as_map()?.iter().find(|(k, _)| k.text == id)?;
-    (r.get("Type").and_then(|t| t.as_str()) == Some("AWS::IAM::Role")).then_some((k.text.as_str(), r))
+    (r.get("Type").and_then(|t| t.as_str()) == Some("AWS::IAM::Role"))
+        .then_some((k.text.as_str(), r))
 }
 
 /// Whether a trust policy lets `service` assume the role: `Some(false)` only when that is certain.
@@ -212,17 +282,23 @@ pub fn trusts_service(doc: &Value, dialect: Dialect, service: &str) -> Option<bo
             continue;
         }
         let actions_ok = match s.action {
-            Some(e) if !e.not => e.strings(dialect).iter().any(|(_, r)| !r.exact() || crate::iam::glob::matches(r.as_str(), "sts:AssumeRole", true)),
+            Some(e) if !e.not => e.strings(dialect).iter().any(|(_, r)| {
+                !r.exact() || crate::iam::glob::matches(r.as_str(), "sts:AssumeRole", true)
+            }),
             _ => return None,
         };
-        let Some(p) = s.principal.filter(|p| !p.not) else {
-            return None;
-        };
+        let p = s.principal.filter(|p| !p.not)?;
         let principal_ok = match &p.value.kind {
-            ValueKind::Map(entries) => entries.iter().any(|(k, v)| {
-                k.text == "Service"
-                    && v.one_or_many().iter().any(|x| resolve::string(x, dialect).is_some_and(|r| !r.exact() || r.as_str() == service || r.as_str() == "*"))
-            }) || entries.iter().any(|(k, _)| k.text.starts_with("Fn::")),
+            ValueKind::Map(entries) => {
+                entries.iter().any(|(k, v)| {
+                    k.text == "Service"
+                        && v.one_or_many().iter().any(|x| {
+                            resolve::string(x, dialect).is_some_and(|r| {
+                                !r.exact() || r.as_str() == service || r.as_str() == "*"
+                            })
+                        })
+                }) || entries.iter().any(|(k, _)| k.text.starts_with("Fn::"))
+            }
             ValueKind::Str(s) => s == "*",
             _ => true,
         };
@@ -239,19 +315,27 @@ fn function_roles(ctx: &Ctx, out: &mut Vec<Finding>) {
     };
     let (resources, dialect) = match ctx.file.kind {
         FileKind::Template => (root.get("Resources"), Dialect::CloudFormation),
-        _ => (root.get_path(&["resources", "Resources"]), Dialect::Serverless),
+        _ => (
+            root.get_path(&["resources", "Resources"]),
+            Dialect::Serverless,
+        ),
     };
     for f in model::functions(ctx.file) {
         let Some(role) = &f.role else {
             continue;
         };
-        if f.source == Source::Serverless && role.node.as_str().is_some_and(|s| s.starts_with("arn:")) {
+        if f.source == Source::Serverless
+            && role.node.as_str().is_some_and(|s| s.starts_with("arn:"))
+        {
             continue;
         }
         let Some((id, res)) = role_resource(resources, role.node) else {
             continue;
         };
-        let Some((k, doc)) = res.get("Properties").and_then(|p| p.get_entry("AssumeRolePolicyDocument")) else {
+        let Some((k, doc)) = res
+            .get("Properties")
+            .and_then(|p| p.get_entry("AssumeRolePolicyDocument"))
+        else {
             continue;
         };
         if doc.as_map().is_none() {
@@ -272,7 +356,10 @@ fn permissions(ctx: &Ctx, out: &mut Vec<Finding>) {
     };
     let (resources, dialect) = match ctx.file.kind {
         FileKind::Template => (root.get("Resources"), Dialect::CloudFormation),
-        _ => (root.get_path(&["resources", "Resources"]), Dialect::Serverless),
+        _ => (
+            root.get_path(&["resources", "Resources"]),
+            Dialect::Serverless,
+        ),
     };
     let cat = catalog();
     for (_, res) in resources.and_then(|r| r.as_map()).unwrap_or_default() {
@@ -280,7 +367,11 @@ fn permissions(ctx: &Ctx, out: &mut Vec<Finding>) {
         let Some(props) = res.get("Properties") else {
             continue;
         };
-        let s = |k: &str| props.get(k).and_then(|v| resolve::string(v, dialect).map(|r| (v, r)));
+        let s = |k: &str| {
+            props
+                .get(k)
+                .and_then(|v| resolve::string(v, dialect).map(|r| (v, r)))
+        };
         match ty {
             Some("AWS::Lambda::Permission") => {
                 if let Some((v, a)) = s("Action") {
@@ -296,7 +387,8 @@ fn permissions(ctx: &Ctx, out: &mut Vec<Finding>) {
                 }
                 let p = principal.as_str();
                 let source_arn = s("SourceArn");
-                let has_account = props.get("SourceAccount").is_some() || props.get("PrincipalOrgID").is_some();
+                let has_account =
+                    props.get("SourceAccount").is_some() || props.get("PrincipalOrgID").is_some();
                 let is_service = p.ends_with(".amazonaws.com") || p.ends_with(".amazonaws.com.cn");
                 if is_service && source_arn.is_none() && !has_account {
                     out.push(Finding::new(
@@ -319,7 +411,8 @@ fn permissions(ctx: &Ctx, out: &mut Vec<Finding>) {
                                 || (svc == "apigateway" && parsed.service == "execute-api")
                                 || (svc == "logs" && parsed.service == "logs")
                                 || (svc == "events" && parsed.service == "scheduler")
-                                || (svc == "elasticloadbalancing" && parsed.service == "elasticloadbalancing")
+                                || (svc == "elasticloadbalancing"
+                                    && parsed.service == "elasticloadbalancing")
                                 || !cat.knows_namespace(parsed.service);
                             if !ok {
                                 out.push(Finding::new(&PERMISSION_PRINCIPAL, pv.span.clone(), format!("`{p}` does not send requests from `{}` resources (`SourceArn` is `{}`)", parsed.service, a.as_str())));
@@ -353,15 +446,37 @@ fn permission_action(v: &Value, action: &str, expected: &str, out: &mut Vec<Find
             if let Some(svc) = cat.service("lambda") {
                 if svc.action(n).is_none() {
                     let sugg = super::actions::suggest_actions(svc, n);
-                    let mut f = Finding::new(&super::actions::UNKNOWN_ACTION, v.span.clone(), format!("`lambda` has no action `{n}`{}", sugg.first().map(|s| format!("; did you mean `lambda:{s}`?")).unwrap_or_default()));
+                    let mut f = Finding::new(
+                        &super::actions::UNKNOWN_ACTION,
+                        v.span.clone(),
+                        format!(
+                            "`lambda` has no action `{n}`{}",
+                            sugg.first()
+                                .map(|s| format!("; did you mean `lambda:{s}`?"))
+                                .unwrap_or_default()
+                        ),
+                    );
                     for s in sugg {
-                        f.fixes.push(Fix { preferred: f.fixes.is_empty(), ..Fix::replace(format!("Change to `lambda:{s}`"), v.span.clone(), format!("lambda:{s}")) });
+                        f.fixes.push(Fix {
+                            preferred: f.fixes.is_empty(),
+                            ..Fix::replace(
+                                format!("Change to `lambda:{s}`"),
+                                v.span.clone(),
+                                format!("lambda:{s}"),
+                            )
+                        });
                     }
                     out.push(f);
                 }
             }
         }
-        _ => out.push(Finding::new(&super::actions::ACTION_NOT_IN_RESOURCE_POLICY, v.span.clone(), format!("a Lambda permission grants Lambda actions such as `{expected}`, not `{action}`"))),
+        _ => out.push(Finding::new(
+            &super::actions::ACTION_NOT_IN_RESOURCE_POLICY,
+            v.span.clone(),
+            format!(
+                "a Lambda permission grants Lambda actions such as `{expected}`, not `{action}`"
+            ),
+        )),
     }
 }
 
@@ -400,7 +515,11 @@ fn lambda_wildcards(ctx: &Ctx, located: &Located, out: &mut Vec<Finding>) {
             continue;
         }
         let nodes = d.statements();
-        let cx = DocCx { doc: d, text: ctx.text(), stmts: pmodel::statements(&nodes) };
+        let cx = DocCx {
+            doc: d,
+            text: ctx.text(),
+            stmts: pmodel::statements(&nodes),
+        };
         for s in &cx.stmts {
             if !s.allow() {
                 continue;
@@ -408,8 +527,19 @@ fn lambda_wildcards(ctx: &Ctx, located: &Located, out: &mut Vec<Finding>) {
             for (v, r) in s.actions(d.dialect) {
                 let t = r.as_str();
                 if t == "*" || t.ends_with(":*") && !t.contains(PLACEHOLDER) {
-                    let what = if t == "*" { "every action of every service".to_string() } else { format!("every current and future `{}` action", t.trim_end_matches(":*")) };
-                    out.push(Finding::new(&LAMBDA_ROLE_WILDCARD, v.span.clone(), format!("`{t}` gives the function's code {what}; list the calls it makes")));
+                    let what = if t == "*" {
+                        "every action of every service".to_string()
+                    } else {
+                        format!(
+                            "every current and future `{}` action",
+                            t.trim_end_matches(":*")
+                        )
+                    };
+                    out.push(Finding::new(
+                        &LAMBDA_ROLE_WILDCARD,
+                        v.span.clone(),
+                        format!("`{t}` gives the function's code {what}; list the calls it makes"),
+                    ));
                 }
             }
         }

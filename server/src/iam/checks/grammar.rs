@@ -251,16 +251,25 @@ pub fn check(cx: &DocCx, out: &mut Vec<Finding>) {
         statement(cx, s, out);
         if let Some((_, v)) = s.sid {
             if let Some(text) = v.as_str() {
-                if let Some((_, first)) = sids.iter().find(|(t, _)| *t == text && !text.is_empty()) {
+                if let Some((_, first)) = sids.iter().find(|(t, _)| *t == text && !text.is_empty())
+                {
                     let sev = if cx.kind() == PolicyKind::Resource {
                         Severity::Warning
                     } else {
                         Severity::Error
                     };
                     out.push(
-                        Finding::new(&DUPLICATE_SID, v.span.clone(), format!("duplicate `Sid` `{text}`"))
-                            .with_severity(sev)
-                            .with_related(None, first.span.clone(), "first used here"),
+                        Finding::new(
+                            &DUPLICATE_SID,
+                            v.span.clone(),
+                            format!("duplicate `Sid` `{text}`"),
+                        )
+                        .with_severity(sev)
+                        .with_related(
+                            None,
+                            first.span.clone(),
+                            "first used here",
+                        ),
                     );
                 } else {
                     sids.push((text, v));
@@ -382,7 +391,11 @@ fn version(cx: &DocCx, entries: &[(Key, Value)], out: &mut Vec<Finding>) {
 fn insert_version(text: &str, doc: &Value, entries: &[(Key, Value)]) -> Option<Edit> {
     let first = entries.first()?;
     let key_start = first.0.span.start;
-    let line_start = text.get(..key_start)?.rfind(['\n', '\r']).map(|i| i + 1).unwrap_or(0);
+    let line_start = text
+        .get(..key_start)?
+        .rfind(['\n', '\r'])
+        .map(|i| i + 1)
+        .unwrap_or(0);
     let prefix = text.get(line_start..key_start)?;
     let is_json = text.as_bytes().get(doc.span.start) == Some(&b'{');
     let new_text = if is_json {
@@ -395,7 +408,10 @@ fn insert_version(text: &str, doc: &Value, entries: &[(Key, Value)]) -> Option<E
         format!("Version: '2012-10-17'\n{prefix}")
     } else if prefix.trim_end().ends_with('-') {
         // `- Statement:` in a YAML list: the new line goes at the key's column.
-        format!("Version: '2012-10-17'\n{}", " ".repeat(prefix.chars().count()))
+        format!(
+            "Version: '2012-10-17'\n{}",
+            " ".repeat(prefix.chars().count())
+        )
     } else {
         return None;
     };
@@ -406,7 +422,13 @@ fn insert_version(text: &str, doc: &Value, entries: &[(Key, Value)]) -> Option<E
     })
 }
 
-fn unknown_keys(cx: &DocCx, entries: &[(Key, Value)], known: &[&str], what: &str, out: &mut Vec<Finding>) {
+fn unknown_keys(
+    cx: &DocCx,
+    entries: &[(Key, Value)],
+    known: &[&str],
+    what: &str,
+    out: &mut Vec<Finding>,
+) {
     for (k, _) in entries {
         if known.contains(&k.text.as_str()) {
             continue;
@@ -419,7 +441,11 @@ fn unknown_keys(cx: &DocCx, entries: &[(Key, Value)], known: &[&str], what: &str
             .iter()
             .find(|c| c.eq_ignore_ascii_case(&k.text))
             .copied()
-            .or_else(|| crate::suggest::closest(&k.text, known.iter().copied(), 1).first().copied());
+            .or_else(|| {
+                crate::suggest::closest(&k.text, known.iter().copied(), 1)
+                    .first()
+                    .copied()
+            });
         let mut msg = format!("`{}` is not a {what} element", k.text);
         if let Some(s) = fix {
             msg.push_str(&format!("; did you mean `{s}`?"));
@@ -432,7 +458,11 @@ fn unknown_keys(cx: &DocCx, entries: &[(Key, Value)], known: &[&str], what: &str
                     Some(b'\'') => format!("'{s}'"),
                     _ => s.to_string(),
                 };
-                f = f.with_fix(Fix::replace(format!("Change to `{s}`"), k.span.clone(), quoted));
+                f = f.with_fix(Fix::replace(
+                    format!("Change to `{s}`"),
+                    k.span.clone(),
+                    quoted,
+                ));
             }
         }
         out.push(f);
@@ -460,7 +490,10 @@ fn strings_or_list(v: &Value, name: &str, out: &mut Vec<Finding>) {
                 ));
             }
             for i in items {
-                if matches!(i.kind, ValueKind::Map(_) | ValueKind::Seq(_) | ValueKind::Null) {
+                if matches!(
+                    i.kind,
+                    ValueKind::Map(_) | ValueKind::Seq(_) | ValueKind::Null
+                ) {
                     out.push(Finding::new(
                         &WRONG_TYPE,
                         i.span.clone(),
@@ -489,11 +522,17 @@ fn statement(cx: &DocCx, s: &crate::iam::model::Stmt, out: &mut Vec<Finding>) {
         .unwrap_or(s.node.span.clone());
     // Effect.
     match s.effect {
-        None => out.push(Finding::new(&EFFECT, anchor.clone(), "the statement has no `Effect`; add `\"Effect\": \"Allow\"` or `\"Deny\"`")),
+        None => out.push(Finding::new(
+            &EFFECT,
+            anchor.clone(),
+            "the statement has no `Effect`; add `\"Effect\": \"Allow\"` or `\"Deny\"`",
+        )),
         Some((_, v)) => match v.as_str() {
             Some("Allow") | Some("Deny") => {}
             Some(other) => {
-                let fix = ["Allow", "Deny"].into_iter().find(|c| c.eq_ignore_ascii_case(other.trim()));
+                let fix = ["Allow", "Deny"]
+                    .into_iter()
+                    .find(|c| c.eq_ignore_ascii_case(other.trim()));
                 let mut f = Finding::new(
                     &EFFECT,
                     v.span.clone(),
@@ -504,24 +543,39 @@ fn statement(cx: &DocCx, s: &crate::iam::model::Stmt, out: &mut Vec<Finding>) {
                 );
                 if let Some(c) = fix {
                     if cx.fixable(v) {
-                        f = f.with_fix(Fix::replace(format!("Change to `{c}`"), v.span.clone(), cx.quote_like(v, c)));
+                        f = f.with_fix(Fix::replace(
+                            format!("Change to `{c}`"),
+                            v.span.clone(),
+                            cx.quote_like(v, c),
+                        ));
                     }
                 }
                 out.push(f);
             }
             None if v.is_intrinsic() => {}
-            None => out.push(Finding::new(&WRONG_TYPE, v.span.clone(), "`Effect` must be the string `Allow` or `Deny`")),
+            None => out.push(Finding::new(
+                &WRONG_TYPE,
+                v.span.clone(),
+                "`Effect` must be the string `Allow` or `Deny`",
+            )),
         },
     }
     if let Some((_, v)) = s.sid {
         match v.as_str() {
             Some("") => out.push(Finding::new(&EMPTY_SID, v.span.clone(), "empty `Sid`")),
             Some(t) => {
-                if cx.kind() != PolicyKind::Resource && !t.chars().all(|c| c.is_ascii_alphanumeric()) && !t.contains(crate::iam::glob::PLACEHOLDER) && !t.contains("${") {
+                if cx.kind() != PolicyKind::Resource
+                    && !t.chars().all(|c| c.is_ascii_alphanumeric())
+                    && !t.contains(crate::iam::glob::PLACEHOLDER)
+                    && !t.contains("${")
+                {
                     out.push(Finding::new(
                         &INVALID_SID,
                         v.span.clone(),
-                        format!("`Sid` `{t}` may only contain letters and digits in an {}", cx.kind().label()),
+                        format!(
+                            "`Sid` `{t}` may only contain letters and digits in an {}",
+                            cx.kind().label()
+                        ),
                     ));
                 }
             }
@@ -529,7 +583,11 @@ fn statement(cx: &DocCx, s: &crate::iam::model::Stmt, out: &mut Vec<Finding>) {
         }
     }
     // Pairs.
-    for (a, b) in [("Action", "NotAction"), ("Resource", "NotResource"), ("Principal", "NotPrincipal")] {
+    for (a, b) in [
+        ("Action", "NotAction"),
+        ("Resource", "NotResource"),
+        ("Principal", "NotPrincipal"),
+    ] {
         if let (Some(_), Some((kb, _))) = (s.node.get_entry(a), s.node.get_entry(b)) {
             out.push(Finding::new(
                 &EXCLUSIVE,
@@ -539,16 +597,27 @@ fn statement(cx: &DocCx, s: &crate::iam::model::Stmt, out: &mut Vec<Finding>) {
         }
     }
     match s.action {
-        None => out.push(Finding::new(&MISSING_ACTION, anchor.clone(), "the statement has neither `Action` nor `NotAction`")),
+        None => out.push(Finding::new(
+            &MISSING_ACTION,
+            anchor.clone(),
+            "the statement has neither `Action` nor `NotAction`",
+        )),
         Some(e) => strings_or_list(e.value, &e.key.text, out),
     }
     match (s.resource, cx.kind()) {
         (None, PolicyKind::Trust) => {}
-        (None, _) => out.push(Finding::new(&MISSING_RESOURCE, anchor.clone(), "the statement has neither `Resource` nor `NotResource`")),
+        (None, _) => out.push(Finding::new(
+            &MISSING_RESOURCE,
+            anchor.clone(),
+            "the statement has neither `Resource` nor `NotResource`",
+        )),
         (Some(e), PolicyKind::Trust) => out.push(Finding::new(
             &TRUST_RESOURCE,
             e.key.span.clone(),
-            format!("a trust policy cannot have `{}`: it applies to the role itself", e.key.text),
+            format!(
+                "a trust policy cannot have `{}`: it applies to the role itself",
+                e.key.text
+            ),
         )),
         (Some(e), _) => strings_or_list(e.value, &e.key.text, out),
     }
@@ -556,7 +625,10 @@ fn statement(cx: &DocCx, s: &crate::iam::model::Stmt, out: &mut Vec<Finding>) {
         (Some(e), PolicyKind::Identity) => out.push(Finding::new(
             &PRINCIPAL_NOT_ALLOWED,
             e.key.span.clone(),
-            format!("an identity policy cannot have `{}`: it applies to the identity it is attached to", e.key.text),
+            format!(
+                "an identity policy cannot have `{}`: it applies to the identity it is attached to",
+                e.key.text
+            ),
         )),
         (None, PolicyKind::Resource | PolicyKind::Trust) => out.push(Finding::new(
             &MISSING_PRINCIPAL,
@@ -569,12 +641,20 @@ fn statement(cx: &DocCx, s: &crate::iam::model::Stmt, out: &mut Vec<Finding>) {
             "trust policies do not support `NotPrincipal`",
         )),
         (Some(e), _) => match &e.value.kind {
-            ValueKind::Map(m) if m.is_empty() => out.push(Finding::new(&EMPTY_VALUE, e.value.span.clone(), format!("`{}` is empty", e.key.text))),
-            ValueKind::Seq(_) | ValueKind::Null | ValueKind::Num(_) | ValueKind::Bool(_) => out.push(Finding::new(
-                &WRONG_TYPE,
+            ValueKind::Map(m) if m.is_empty() => out.push(Finding::new(
+                &EMPTY_VALUE,
                 e.value.span.clone(),
-                format!("`{}` must be `\"*\"` or an object such as `{{\"AWS\": …}}`", e.key.text),
+                format!("`{}` is empty", e.key.text),
             )),
+            ValueKind::Seq(_) | ValueKind::Null | ValueKind::Num(_) | ValueKind::Bool(_) => out
+                .push(Finding::new(
+                    &WRONG_TYPE,
+                    e.value.span.clone(),
+                    format!(
+                        "`{}` must be `\"*\"` or an object such as `{{\"AWS\": …}}`",
+                        e.key.text
+                    ),
+                )),
             _ => {}
         },
         _ => {}
@@ -588,17 +668,28 @@ fn condition_shape(c: &Value, out: &mut Vec<Finding>) {
     match &c.kind {
         ValueKind::Map(ops) => {
             if ops.is_empty() {
-                out.push(Finding::new(&EMPTY_VALUE, c.span.clone(), "`Condition` is empty"));
+                out.push(Finding::new(
+                    &EMPTY_VALUE,
+                    c.span.clone(),
+                    "`Condition` is empty",
+                ));
             }
             for (op, block) in ops {
                 match &block.kind {
                     ValueKind::Map(keys) => {
                         if keys.is_empty() {
-                            out.push(Finding::new(&EMPTY_VALUE, block.span.clone(), format!("`{}` has no condition keys", op.text)));
+                            out.push(Finding::new(
+                                &EMPTY_VALUE,
+                                block.span.clone(),
+                                format!("`{}` has no condition keys", op.text),
+                            ));
                         }
                         let mut seen: Vec<&Key> = Vec::new();
                         for (k, v) in keys {
-                            if let Some(first) = seen.iter().find(|s| s.text.eq_ignore_ascii_case(&k.text) && s.text != k.text) {
+                            if let Some(first) = seen
+                                .iter()
+                                .find(|s| s.text.eq_ignore_ascii_case(&k.text) && s.text != k.text)
+                            {
                                 out.push(
                                     Finding::new(&DUPLICATE_KEY_CASE, k.span.clone(), format!("`{}` is the same key as `{}` (key names are case-insensitive)", k.text, first.text))
                                         .with_related(None, first.span.clone(), "first used here"),
@@ -622,18 +713,29 @@ fn condition_shape(c: &Value, out: &mut Vec<Finding>) {
                         }
                     }
                     ValueKind::Intrinsic { .. } => {}
-                    _ => out.push(Finding::new(&WRONG_TYPE, block.span.clone(), format!("`{}` must map condition keys to values", op.text))),
+                    _ => out.push(Finding::new(
+                        &WRONG_TYPE,
+                        block.span.clone(),
+                        format!("`{}` must map condition keys to values", op.text),
+                    )),
                 }
             }
         }
         ValueKind::Intrinsic { .. } => {}
-        _ => out.push(Finding::new(&WRONG_TYPE, c.span.clone(), "`Condition` must be an object")),
+        _ => out.push(Finding::new(
+            &WRONG_TYPE,
+            c.span.clone(),
+            "`Condition` must be an object",
+        )),
     }
 }
 
 /// Characters outside what IAM accepts, in any string of the document.
 fn characters(cx: &DocCx, v: &Value, out: &mut Vec<Finding>) {
-    let bad = |s: &str| s.chars().find(|&c| !(c == '\t' || c == '\n' || c == '\r' || ('\u{20}'..='\u{FF}').contains(&c)));
+    let bad = |s: &str| {
+        s.chars()
+            .find(|&c| !(c == '\t' || c == '\n' || c == '\r' || ('\u{20}'..='\u{FF}').contains(&c)))
+    };
     let mut stack = vec![v];
     let mut reported = 0;
     while let Some(v) = stack.pop() {
@@ -641,7 +743,11 @@ fn characters(cx: &DocCx, v: &Value, out: &mut Vec<Finding>) {
             ValueKind::Str(s) => {
                 if let Some(c) = bad(s) {
                     if reported < 5 {
-                        out.push(Finding::new(&INVALID_CHARACTER, v.span.clone(), format!("`{c}` (U+{:04X}) is not allowed in a policy", c as u32)));
+                        out.push(Finding::new(
+                            &INVALID_CHARACTER,
+                            v.span.clone(),
+                            format!("`{c}` (U+{:04X}) is not allowed in a policy", c as u32),
+                        ));
                     }
                     reported += 1;
                 }
@@ -649,7 +755,11 @@ fn characters(cx: &DocCx, v: &Value, out: &mut Vec<Finding>) {
             ValueKind::Map(entries) => {
                 for (k, child) in entries {
                     if let Some(c) = bad(&k.text) {
-                        out.push(Finding::new(&INVALID_CHARACTER, k.span.clone(), format!("`{c}` (U+{:04X}) is not allowed in a policy", c as u32)));
+                        out.push(Finding::new(
+                            &INVALID_CHARACTER,
+                            k.span.clone(),
+                            format!("`{c}` (U+{:04X}) is not allowed in a policy", c as u32),
+                        ));
                     }
                     stack.push(child);
                 }

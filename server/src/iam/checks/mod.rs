@@ -68,7 +68,11 @@ impl<'d> DocCx<'d> {
                 .get("Version")
                 .and_then(|v| v.as_str())
                 .is_some_and(|v| v == "2012-10-17")
-            || self.doc.value.get("Version").is_some_and(|v| v.is_intrinsic())
+            || self
+                .doc
+                .value
+                .get("Version")
+                .is_some_and(|v| v.is_intrinsic())
     }
 
     /// Writes `s` with the quoting the existing node uses, so YAML stays YAML and JSON stays JSON.
@@ -106,7 +110,13 @@ pub fn rules() -> Vec<&'static Rule> {
 pub fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
     // On text that does not parse, the value tree is a salvage: statements may be cut short, and findings
     // about what is "missing" would be wrong. The syntax error comes first.
-    if ctx.file.doc.findings.iter().any(|f| f.rule == crate::syntax::rules::PARSE_ERROR.id) {
+    if ctx
+        .file
+        .doc
+        .findings
+        .iter()
+        .any(|f| f.rule == crate::syntax::rules::PARSE_ERROR.id)
+    {
         return;
     }
     let located = locate::policies(ctx.file);
@@ -140,7 +150,17 @@ pub fn run(ctx: &Ctx, out: &mut Vec<Finding>) {
 /// will fill in: not wrong, only unfinished.
 pub fn doc_placeholder(s: &str) -> bool {
     let l = s.to_ascii_lowercase();
-    ["account-id", "account_id", "accountid", "account-number", "region", "service-prefix", "someservice", "<", "example"]
-        .iter()
-        .any(|m| l.contains(m))
+    [
+        "account-id",
+        "account_id",
+        "accountid",
+        "account-number",
+        "region",
+        "service-prefix",
+        "someservice",
+        "<",
+        "example",
+    ]
+    .iter()
+    .any(|m| l.contains(m))
 }

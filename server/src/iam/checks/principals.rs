@@ -145,8 +145,11 @@ const DNS_SUFFIXES: &[&str] = &[
 
 pub fn service_principal_ok(s: &str) -> bool {
     s == "*"
-        || (DNS_SUFFIXES.iter().any(|suf| s.ends_with(suf) && s.len() > suf.len())
-            && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-'))
+        || (DNS_SUFFIXES
+            .iter()
+            .any(|suf| s.ends_with(suf) && s.len() > suf.len())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-'))
 }
 
 /// The principals of a statement as (type, value node, resolved text).
@@ -184,9 +187,25 @@ pub fn check(cx: &DocCx, out: &mut Vec<Finding>) {
         }
         if let ValueKind::Map(entries) = &e.value.kind {
             for (k, _) in entries {
-                if !matches!(k.text.as_str(), "AWS" | "Service" | "Federated" | "CanonicalUser") && !k.text.starts_with("Fn::") {
-                    let fix = ["AWS", "Service", "Federated", "CanonicalUser"].into_iter().find(|c| c.eq_ignore_ascii_case(&k.text) || c.eq_ignore_ascii_case(k.text.trim_end_matches('s')));
-                    let mut f = Finding::new(&PRINCIPAL_KEY, k.span.clone(), format!("`{}` is not a principal type (AWS, Service, Federated, CanonicalUser)", k.text));
+                if !matches!(
+                    k.text.as_str(),
+                    "AWS" | "Service" | "Federated" | "CanonicalUser"
+                ) && !k.text.starts_with("Fn::")
+                {
+                    let fix = ["AWS", "Service", "Federated", "CanonicalUser"]
+                        .into_iter()
+                        .find(|c| {
+                            c.eq_ignore_ascii_case(&k.text)
+                                || c.eq_ignore_ascii_case(k.text.trim_end_matches('s'))
+                        });
+                    let mut f = Finding::new(
+                        &PRINCIPAL_KEY,
+                        k.span.clone(),
+                        format!(
+                            "`{}` is not a principal type (AWS, Service, Federated, CanonicalUser)",
+                            k.text
+                        ),
+                    );
                     if let Some(c) = fix {
                         if !cx.doc.from_string && k.span.end <= cx.text.len() {
                             let q = match cx.text.as_bytes().get(k.span.start) {
@@ -194,7 +213,11 @@ pub fn check(cx: &DocCx, out: &mut Vec<Finding>) {
                                 Some(b'\'') => format!("'{c}'"),
                                 _ => c.to_string(),
                             };
-                            f = f.with_fix(Fix::replace(format!("Change to `{c}`"), k.span.clone(), q));
+                            f = f.with_fix(Fix::replace(
+                                format!("Change to `{c}`"),
+                                k.span.clone(),
+                                q,
+                            ));
                         }
                     }
                     out.push(f);
@@ -205,15 +228,24 @@ pub fn check(cx: &DocCx, out: &mut Vec<Finding>) {
         for (ty, v, text) in &ps {
             value(cx, ty, v, text, out);
         }
-        let public = ps.iter().any(|(ty, _, t)| (*ty == "*" || *ty == "AWS") && t == "*");
+        let public = ps
+            .iter()
+            .any(|(ty, _, t)| (*ty == "*" || *ty == "AWS") && t == "*");
         if public && s.allow() && !s.conditional() && !e.not && cx.kind() == PolicyKind::Resource {
-            out.push(Finding::new(&PUBLIC_PRINCIPAL, e.value.span.clone(), "this allows everyone (any account, and anonymous callers) with no condition"));
+            out.push(Finding::new(
+                &PUBLIC_PRINCIPAL,
+                e.value.span.clone(),
+                "this allows everyone (any account, and anonymous callers) with no condition",
+            ));
         }
         if public && cx.kind() == PolicyKind::Trust && matches!(e.value.kind, ValueKind::Str(_)) {
             out.push(Finding::new(&PRINCIPAL_WILDCARD, e.value.span.clone(), "a trust policy cannot use `\"Principal\": \"*\"`; name the principals or use `{\"AWS\": \"*\"}` with conditions"));
         }
         if cx.kind() == PolicyKind::Resource && s.allow() && !e.not {
-            let services: Vec<&(&str, &Value, String)> = ps.iter().filter(|(ty, _, t)| *ty == "Service" && t != "*" && !t.contains(PLACEHOLDER)).collect();
+            let services: Vec<&(&str, &Value, String)> = ps
+                .iter()
+                .filter(|(ty, _, t)| *ty == "Service" && t != "*" && !t.contains(PLACEHOLDER))
+                .collect();
             if let Some((_, v, t)) = services.first() {
                 if !s.has_condition_key(SOURCE_KEYS) {
                     out.push(Finding::new(
@@ -234,14 +266,19 @@ fn value(cx: &DocCx, ty: &str, v: &Value, text: &str, out: &mut Vec<Finding>) {
     if text.contains(PLACEHOLDER) || text == "*" {
         return;
     }
-    let bad = |msg: String, out: &mut Vec<Finding>| out.push(Finding::new(&PRINCIPAL_FORMAT, v.span.clone(), msg));
+    let bad = |msg: String, out: &mut Vec<Finding>| {
+        out.push(Finding::new(&PRINCIPAL_FORMAT, v.span.clone(), msg))
+    };
     match ty {
         "AWS" => {
-            if text.starts_with("AROA") || text.starts_with("AIDA") || text.starts_with("AGPA") {
-                if text.len() >= 16 && text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
-                    out.push(Finding::new(&UNIQUE_ID_PRINCIPAL, v.span.clone(), format!("`{text}` is the unique id of a deleted or renamed role or user; use an ARN")));
-                    return;
-                }
+            if (text.starts_with("AROA") || text.starts_with("AIDA") || text.starts_with("AGPA"))
+                && text.len() >= 16
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            {
+                out.push(Finding::new(&UNIQUE_ID_PRINCIPAL, v.span.clone(), format!("`{text}` is the unique id of a deleted or renamed role or user; use an ARN")));
+                return;
             }
             if glob::has_wildcard(text) {
                 out.push(Finding::new(&PRINCIPAL_WILDCARD, v.span.clone(), format!("`{text}`: principals take `*` alone, not partial wildcards; use a condition on `aws:PrincipalArn`")));
@@ -249,26 +286,52 @@ fn value(cx: &DocCx, ty: &str, v: &Value, text: &str, out: &mut Vec<Finding>) {
             }
             let account = text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit());
             let arn_ok = match crate::iam::catalog::arn::parse(text) {
-                Ok(a) => (a.service == "iam" || a.service == "sts") && a.region.is_empty() && (a.account.len() == 12 && a.account.bytes().all(|b| b.is_ascii_digit()) || a.account == "aws") && !a.resource.is_empty(),
+                Ok(a) => {
+                    (a.service == "iam" || a.service == "sts")
+                        && a.region.is_empty()
+                        && (a.account.len() == 12 && a.account.bytes().all(|b| b.is_ascii_digit())
+                            || a.account == "aws")
+                        && !a.resource.is_empty()
+                }
                 Err(_) => false,
             };
             if !account && !arn_ok {
                 bad(format!("`{text}` is not an AWS principal: use `*`, a 12-digit account id, or an IAM ARN such as `arn:aws:iam::123456789012:role/name`"), out);
             }
         }
-        "Service" => {
-            if !service_principal_ok(text) {
-                let guess = format!("{}.amazonaws.com", text.trim().to_ascii_lowercase());
-                let mut f = Finding::new(&PRINCIPAL_FORMAT, v.span.clone(), format!("`{text}` is not a service principal; they look like `{}`", if text.contains('.') { "lambda.amazonaws.com".to_string() } else { guess.clone() }));
-                if !text.contains('.') && cx.fixable(v) && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                    f = f.with_fix(Fix::replace(format!("Change to `{guess}`"), v.span.clone(), cx.quote_like(v, &guess)));
-                }
-                out.push(f);
+        "Service" if !service_principal_ok(text) => {
+            let guess = format!("{}.amazonaws.com", text.trim().to_ascii_lowercase());
+            let mut f = Finding::new(
+                &PRINCIPAL_FORMAT,
+                v.span.clone(),
+                format!(
+                    "`{text}` is not a service principal; they look like `{}`",
+                    if text.contains('.') {
+                        "lambda.amazonaws.com".to_string()
+                    } else {
+                        guess.clone()
+                    }
+                ),
+            );
+            if !text.contains('.')
+                && cx.fixable(v)
+                && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                f = f.with_fix(Fix::replace(
+                    format!("Change to `{guess}`"),
+                    v.span.clone(),
+                    cx.quote_like(v, &guess),
+                ));
             }
+            out.push(f);
         }
         "Federated" => {
             if text.starts_with("arn:") {
-                let ok = crate::iam::catalog::arn::parse(text).is_ok_and(|a| a.service == "iam" && (a.resource.starts_with("saml-provider/") || a.resource.starts_with("oidc-provider/")));
+                let ok = crate::iam::catalog::arn::parse(text).is_ok_and(|a| {
+                    a.service == "iam"
+                        && (a.resource.starts_with("saml-provider/")
+                            || a.resource.starts_with("oidc-provider/"))
+                });
                 if !ok {
                     bad(format!("`{text}` is not a SAML or OIDC provider ARN (`arn:aws:iam::ACCOUNT:saml-provider/NAME` or `…:oidc-provider/HOST`)"), out);
                 }
@@ -276,29 +339,45 @@ fn value(cx: &DocCx, ty: &str, v: &Value, text: &str, out: &mut Vec<Finding>) {
                 bad(format!("`{text}` is not a federated principal: use a provider ARN or a web identity provider such as `cognito-identity.amazonaws.com`"), out);
             }
         }
-        "CanonicalUser" => {
-            if !(text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())) {
-                bad(format!("`{text}` is not a canonical user id (64 hex characters)"), out);
-            }
+        "CanonicalUser" if !(text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit())) => {
+            bad(
+                format!("`{text}` is not a canonical user id (64 hex characters)"),
+                out,
+            );
         }
         _ => {}
     }
 }
 
 fn trust(cx: &DocCx, s: &Stmt, ps: &[(&str, &Value, String)], out: &mut Vec<Finding>) {
-    let actions: Vec<String> = s.actions(cx.dialect()).into_iter().map(|(_, r)| r.text.to_ascii_lowercase()).collect();
-    if actions.iter().any(|a| a.contains(PLACEHOLDER) || a == "*" || a == "sts:*") || actions.is_empty() {
+    let actions: Vec<String> = s
+        .actions(cx.dialect())
+        .into_iter()
+        .map(|(_, r)| r.text.to_ascii_lowercase())
+        .collect();
+    if actions
+        .iter()
+        .any(|a| a.contains(PLACEHOLDER) || a == "*" || a == "sts:*")
+        || actions.is_empty()
+    {
         return;
     }
     let has = |a: &str| actions.iter().any(|x| glob::matches(x, a, true));
-    let anchor = s.action.map(|e| e.key.span.clone()).unwrap_or(s.node.span.clone());
+    let anchor = s
+        .action
+        .map(|e| e.key.span.clone())
+        .unwrap_or(s.node.span.clone());
     for (ty, v, t) in ps {
         if *ty != "Federated" || t.contains(PLACEHOLDER) {
             continue;
         }
         let saml = t.contains(":saml-provider/");
         if saml && !has("sts:assumerolewithsaml") {
-            out.push(Finding::new(&TRUST_ACTION, anchor.clone(), "a SAML provider assumes roles with `sts:AssumeRoleWithSAML`"));
+            out.push(Finding::new(
+                &TRUST_ACTION,
+                anchor.clone(),
+                "a SAML provider assumes roles with `sts:AssumeRoleWithSAML`",
+            ));
         }
         if !saml && !has("sts:assumerolewithwebidentity") {
             out.push(Finding::new(&TRUST_ACTION, anchor.clone(), "an OIDC or web identity provider assumes roles with `sts:AssumeRoleWithWebIdentity`"));
@@ -307,9 +386,18 @@ fn trust(cx: &DocCx, s: &Stmt, ps: &[(&str, &Value, String)], out: &mut Vec<Find
             let host = t.rsplit("oidc-provider/").next().unwrap_or(t);
             let prefix = format!("{host}:");
             let entries = s.condition_entries();
-            let keyed: Vec<_> = entries.iter().filter(|(_, k, _)| k.text.to_ascii_lowercase().starts_with(&prefix.to_ascii_lowercase())).collect();
+            let keyed: Vec<_> = entries
+                .iter()
+                .filter(|(_, k, _)| {
+                    k.text
+                        .to_ascii_lowercase()
+                        .starts_with(&prefix.to_ascii_lowercase())
+                })
+                .collect();
             if host.contains("token.actions.githubusercontent.com") {
-                let sub = keyed.iter().find(|(_, k, _)| k.text.to_ascii_lowercase().ends_with(":sub"));
+                let sub = keyed
+                    .iter()
+                    .find(|(_, k, _)| k.text.to_ascii_lowercase().ends_with(":sub"));
                 match sub {
                     None => out.push(Finding::new(&OIDC_CONDITIONS, v.span.clone(), "GitHub Actions can assume this role from any repository: add a condition on `token.actions.githubusercontent.com:sub` (for example `repo:org/repo:ref:refs/heads/main`)")),
                     Some((_, _, val)) => {
@@ -324,7 +412,10 @@ fn trust(cx: &DocCx, s: &Stmt, ps: &[(&str, &Value, String)], out: &mut Vec<Find
             }
         }
     }
-    if ps.iter().any(|(ty, _, t)| *ty == "Service" && t == "rolesanywhere.amazonaws.com") {
+    if ps
+        .iter()
+        .any(|(ty, _, t)| *ty == "Service" && t == "rolesanywhere.amazonaws.com")
+    {
         for need in ["sts:assumerole", "sts:setsourceidentity", "sts:tagsession"] {
             if !has(need) {
                 out.push(Finding::new(&TRUST_ACTION, anchor.clone(), "IAM Roles Anywhere needs `sts:AssumeRole`, `sts:SetSourceIdentity` and `sts:TagSession`"));
@@ -333,7 +424,10 @@ fn trust(cx: &DocCx, s: &Stmt, ps: &[(&str, &Value, String)], out: &mut Vec<Find
         }
     }
     for (ty, _, _) in ps {
-        if matches!(*ty, "AWS" | "Service") && (has("sts:assumerolewithsaml") || has("sts:assumerolewithwebidentity")) && !ps.iter().any(|(t, _, _)| *t == "Federated") {
+        if matches!(*ty, "AWS" | "Service")
+            && (has("sts:assumerolewithsaml") || has("sts:assumerolewithwebidentity"))
+            && !ps.iter().any(|(t, _, _)| *t == "Federated")
+        {
             out.push(Finding::new(&TRUST_ACTION, anchor.clone(), "`sts:AssumeRoleWithSAML`/`AssumeRoleWithWebIdentity` are for federated principals; AWS and service principals use `sts:AssumeRole`"));
             break;
         }

@@ -3,7 +3,7 @@
 
 use super::{policy, template, DocCx};
 use crate::iam::catalog::arn::{self, Arn, ArnError, Field};
-use crate::iam::catalog::{catalog, Action, Service};
+use crate::iam::catalog::{catalog, Action, ResourceType, Service};
 use crate::iam::glob::{self, PLACEHOLDER};
 use crate::iam::locate::PolicyKind;
 use crate::iam::model::Stmt;
@@ -159,6 +159,12 @@ pub static RULES: &[&Rule] = &[
     &HARDCODED_ARN,
 ];
 
+type Typed<'a> = (
+    &'a Value,
+    Vec<(&'static Service, &'static ResourceType)>,
+    bool,
+);
+
 fn exact(s: &str) -> bool {
     !s.contains(PLACEHOLDER) && !glob::has_wildcard(s)
 }
@@ -188,7 +194,10 @@ pub fn check(cx: &DocCx, out: &mut Vec<Finding>) {
 /// The fields of one ARN.
 fn arn_fields(cx: &DocCx, v: &Value, r: &Resolved, out: &mut Vec<Finding>) {
     let text = r.as_str();
-    if text == "*" || r.unknown() || text.starts_with(PLACEHOLDER) && !text.starts_with(&format!("{PLACEHOLDER}:")) {
+    if text == "*"
+        || r.unknown()
+        || text.starts_with(PLACEHOLDER) && !text.starts_with(&format!("{PLACEHOLDER}:"))
+    {
         return;
     }
     let cat = catalog();
@@ -210,7 +219,14 @@ fn arn_fields(cx: &DocCx, v: &Value, r: &Resolved, out: &mut Vec<Finding>) {
         }
     };
     if exact(a.service) && a.service.chars().any(|c| c.is_ascii_uppercase()) {
-        out.push(Finding::new(&ARN_SYNTAX, v.span.clone(), format!("the service in an ARN is lower case: `{}`", a.service.to_ascii_lowercase())));
+        out.push(Finding::new(
+            &ARN_SYNTAX,
+            v.span.clone(),
+            format!(
+                "the service in an ARN is lower case: `{}`",
+                a.service.to_ascii_lowercase()
+            ),
+        ));
         return;
     }
     let partition = if exact(a.partition) {
@@ -219,7 +235,11 @@ fn arn_fields(cx: &DocCx, v: &Value, r: &Resolved, out: &mut Vec<Finding>) {
             None => {
                 if !cat.partitions.is_empty() {
                     let ids: Vec<&str> = cat.partitions.iter().map(|p| p.id).collect();
-                    out.push(Finding::new(&ARN_PARTITION, v.span.clone(), format!("`{}` is not a partition ({})", a.partition, ids.join(", "))));
+                    out.push(Finding::new(
+                        &ARN_PARTITION,
+                        v.span.clone(),
+                        format!("`{}` is not a partition ({})", a.partition, ids.join(", ")),
+                    ));
                 }
                 None
             }
@@ -242,18 +262,29 @@ fn arn_fields(cx: &DocCx, v: &Value, r: &Resolved, out: &mut Vec<Finding>) {
         return;
     }
     if !templates.iter().any(|(_, _, t)| t.matches(&a)) {
-        let mut formats: Vec<&str> = templates.iter().map(|(_, r, t)| {
-            let _ = r;
-            t.resource_text()
-        }).collect();
+        let mut formats: Vec<&str> = templates
+            .iter()
+            .map(|(_, r, t)| {
+                let _ = r;
+                t.resource_text()
+            })
+            .collect();
         formats.sort();
         formats.dedup();
         let list: Vec<String> = formats.iter().take(6).map(|f| format!("`{f}`")).collect();
-        let more = if formats.len() > 6 { format!(" and {} more", formats.len() - 6) } else { String::new() };
+        let more = if formats.len() > 6 {
+            format!(" and {} more", formats.len() - 6)
+        } else {
+            String::new()
+        };
         out.push(Finding::new(
             &ARN_RESOURCE,
             v.span.clone(),
-            format!("`{}` matches no `{ns}` resource type; its resources look like {}{more}", shown(a.resource), list.join(", ")),
+            format!(
+                "`{}` matches no `{ns}` resource type; its resources look like {}{more}",
+                shown(a.resource),
+                list.join(", ")
+            ),
         ));
     }
 }
@@ -262,22 +293,57 @@ fn shown(s: &str) -> String {
     s.replace(PLACEHOLDER, "…")
 }
 
-fn region(cx: &DocCx, v: &Value, a: &Arn, partition: Option<&crate::iam::catalog::Partition>, templates: &[(&Service, &crate::iam::catalog::ResourceType, &crate::iam::catalog::ArnTemplate)], out: &mut Vec<Finding>) -> bool {
+fn region(
+    cx: &DocCx,
+    v: &Value,
+    a: &Arn,
+    partition: Option<&crate::iam::catalog::Partition>,
+    templates: &[(
+        &Service,
+        &crate::iam::catalog::ResourceType,
+        &crate::iam::catalog::ArnTemplate,
+    )],
+    out: &mut Vec<Finding>,
+) -> bool {
     let _ = cx;
-    if a.region.contains(PLACEHOLDER) || glob::has_wildcard(a.region) || super::doc_placeholder(a.region) {
+    if a.region.contains(PLACEHOLDER)
+        || glob::has_wildcard(a.region)
+        || super::doc_placeholder(a.region)
+    {
         return true;
     }
-    let fitting: Vec<_> = templates.iter().filter(|(_, _, t)| t.resource_matches(a.resource)).collect();
-    let judge = if fitting.is_empty() { templates.iter().collect::<Vec<_>>() } else { fitting };
+    let fitting: Vec<_> = templates
+        .iter()
+        .filter(|(_, _, t)| t.resource_matches(a.resource))
+        .collect();
+    let judge = if fitting.is_empty() {
+        templates.iter().collect::<Vec<_>>()
+    } else {
+        fitting
+    };
     if a.region.is_empty() {
         if judge.iter().all(|(_, _, t)| t.region == Field::Any) {
-            out.push(Finding::new(&ARN_REGION, v.span.clone(), format!("`{}` ARNs need a region: `arn:{}:{}:REGION:…`", a.service, a.partition, a.service)));
+            out.push(Finding::new(
+                &ARN_REGION,
+                v.span.clone(),
+                format!(
+                    "`{}` ARNs need a region: `arn:{}:{}:REGION:…`",
+                    a.service, a.partition, a.service
+                ),
+            ));
             return false;
         }
         return true;
     }
     if judge.iter().all(|(_, _, t)| t.region == Field::Empty) {
-        out.push(Finding::new(&ARN_REGION, v.span.clone(), format!("`{}` ARNs have no region: leave the fourth field empty", a.service)));
+        out.push(Finding::new(
+            &ARN_REGION,
+            v.span.clone(),
+            format!(
+                "`{}` ARNs have no region: leave the fourth field empty",
+                a.service
+            ),
+        ));
         return false;
     }
     let valid = match partition {
@@ -286,7 +352,9 @@ fn region(cx: &DocCx, v: &Value, a: &Arn, partition: Option<&crate::iam::catalog
     };
     if !valid {
         let msg = match partition {
-            Some(p) if arn::region_shape_ok(a.region) => format!("`{}` is not a region of the `{}` partition", a.region, p.id),
+            Some(p) if arn::region_shape_ok(a.region) => {
+                format!("`{}` is not a region of the `{}` partition", a.region, p.id)
+            }
             _ => format!("`{}` is not a region name (like `us-east-1`)", a.region),
         };
         out.push(Finding::new(&ARN_REGION, v.span.clone(), msg));
@@ -295,24 +363,55 @@ fn region(cx: &DocCx, v: &Value, a: &Arn, partition: Option<&crate::iam::catalog
     true
 }
 
-fn account(v: &Value, a: &Arn, templates: &[(&Service, &crate::iam::catalog::ResourceType, &crate::iam::catalog::ArnTemplate)], out: &mut Vec<Finding>) -> bool {
-    if a.account.contains(PLACEHOLDER) || glob::has_wildcard(a.account) || super::doc_placeholder(a.account) {
+fn account(
+    v: &Value,
+    a: &Arn,
+    templates: &[(
+        &Service,
+        &crate::iam::catalog::ResourceType,
+        &crate::iam::catalog::ArnTemplate,
+    )],
+    out: &mut Vec<Finding>,
+) -> bool {
+    if a.account.contains(PLACEHOLDER)
+        || glob::has_wildcard(a.account)
+        || super::doc_placeholder(a.account)
+    {
         return true;
     }
-    let fitting: Vec<_> = templates.iter().filter(|(_, _, t)| t.resource_matches(a.resource)).collect();
-    let judge = if fitting.is_empty() { templates.iter().collect::<Vec<_>>() } else { fitting };
+    let fitting: Vec<_> = templates
+        .iter()
+        .filter(|(_, _, t)| t.resource_matches(a.resource))
+        .collect();
+    let judge = if fitting.is_empty() {
+        templates.iter().collect::<Vec<_>>()
+    } else {
+        fitting
+    };
     // An empty account is how AWS-owned resources are written (`arn:aws:ssm:*::document/AWS-…`,
     // public AMIs), even where the published format shows one: never reported.
     if a.account.is_empty() {
         return true;
     }
     if judge.iter().all(|(_, _, t)| t.account == Field::Empty) {
-        out.push(Finding::new(&ARN_ACCOUNT, v.span.clone(), format!("`{}` ARNs have no account: leave the fifth field empty", a.service)));
+        out.push(Finding::new(
+            &ARN_ACCOUNT,
+            v.span.clone(),
+            format!(
+                "`{}` ARNs have no account: leave the fifth field empty",
+                a.service
+            ),
+        ));
         return false;
     }
-    let ok = (a.account.len() == 12 && a.account.bytes().all(|b| b.is_ascii_digit())) || a.account == "aws";
+    let ok = (a.account.len() == 12 && a.account.bytes().all(|b| b.is_ascii_digit()))
+        || a.account == "aws";
     if !ok {
-        out.push(Finding::new(&ARN_ACCOUNT, v.span.clone(), format!("`{}` is not an account id (12 digits)", a.account)));
+        out.push(Finding::new(
+            &ARN_ACCOUNT,
+            v.span.clone(),
+            format!("`{}` is not an account id (12 digits)", a.account),
+        ));
         return false;
     }
     true
@@ -330,20 +429,43 @@ fn scope(cx: &DocCx, items: &[(&Value, Resolved)], out: &mut Vec<Finding>) {
         let t = r.as_str();
         if t == "*" {
             if ty == "AWS::S3::BucketPolicy" {
-                out.push(Finding::new(&RESOURCE_NOT_IN_RESOURCE_POLICY, v.span.clone(), "a bucket policy must name the bucket or its objects, not `*`"));
+                out.push(Finding::new(
+                    &RESOURCE_NOT_IN_RESOURCE_POLICY,
+                    v.span.clone(),
+                    "a bucket policy must name the bucket or its objects, not `*`",
+                ));
             }
             continue;
         }
         if let Ok(a) = arn::parse(t) {
-            if exact(a.service) && !services.iter().any(|s| catalog().templates(a.service).any(|(svc, _, _)| svc.prefix == *s)) && catalog().knows_namespace(a.service) {
-                out.push(Finding::new(&RESOURCE_NOT_IN_RESOURCE_POLICY, v.span.clone(), format!("a `{ty}` policy can only refer to `{}` resources, not `{}` ones", services[0], a.service)));
+            if exact(a.service)
+                && !services.iter().any(|s| {
+                    catalog()
+                        .templates(a.service)
+                        .any(|(svc, _, _)| svc.prefix == *s)
+                })
+                && catalog().knows_namespace(a.service)
+            {
+                out.push(Finding::new(
+                    &RESOURCE_NOT_IN_RESOURCE_POLICY,
+                    v.span.clone(),
+                    format!(
+                        "a `{ty}` policy can only refer to `{}` resources, not `{}` ones",
+                        services[0], a.service
+                    ),
+                ));
             }
         }
     }
 }
 
 /// The resource types each action takes against the types the resources denote.
-fn actions_vs_resources(cx: &DocCx, s: &Stmt, items: &[(&Value, Resolved)], out: &mut Vec<Finding>) {
+fn actions_vs_resources(
+    cx: &DocCx,
+    s: &Stmt,
+    items: &[(&Value, Resolved)],
+    out: &mut Vec<Finding>,
+) {
     let cat = catalog();
     if items.is_empty() || items.iter().any(|(_, r)| r.unknown()) {
         return;
@@ -366,7 +488,7 @@ fn actions_vs_resources(cx: &DocCx, s: &Stmt, items: &[(&Value, Resolved)], out:
         }
     }
     // Resource types each resource may be.
-    let mut typed: Vec<(&Value, Vec<(&Service, &crate::iam::catalog::ResourceType)>, bool)> = Vec::new();
+    let mut typed: Vec<Typed> = Vec::new();
     for (v, r) in items {
         let t = r.as_str();
         if t == "*" {
@@ -379,13 +501,19 @@ fn actions_vs_resources(cx: &DocCx, s: &Stmt, items: &[(&Value, Resolved)], out:
             return;
         }
         let a_for_match = Arn { ..a.clone() };
-        typed.push((v, cat.resource_types_of(&a_for_match), cat.knows_namespace(a.service)));
+        typed.push((
+            v,
+            cat.resource_types_of(&a_for_match),
+            cat.knows_namespace(a.service),
+        ));
     }
-    let takes = |svc: &Service, act: &Action, types: &[(&Service, &crate::iam::catalog::ResourceType)]| {
-        act.resources.iter().any(|ar| {
-            svc.resource(ar).is_some_and(|rt| types.iter().any(|(_, t)| std::ptr::eq(*t, rt)))
-        })
-    };
+    let takes =
+        |svc: &Service, act: &Action, types: &[(&Service, &crate::iam::catalog::ResourceType)]| {
+            act.resources.iter().any(|ar| {
+                svc.resource(ar)
+                    .is_some_and(|rt| types.iter().any(|(_, t)| std::ptr::eq(*t, rt)))
+            })
+        };
     for (v, name, svc, act) in &actions {
         if act.wildcard_only() {
             if !star {
@@ -401,11 +529,19 @@ fn actions_vs_resources(cx: &DocCx, s: &Stmt, items: &[(&Value, Resolved)], out:
             continue;
         }
         // Namespaces we know nothing of (or ARNs that matched no format, already reported) say nothing.
-        if typed.iter().any(|(_, types, known)| !known || types.is_empty()) {
+        if typed
+            .iter()
+            .any(|(_, types, known)| !known || types.is_empty())
+        {
             continue;
         }
         if !typed.iter().any(|(_, types, _)| takes(svc, act, types)) {
-            let wanted: Vec<String> = act.resources.iter().filter_map(|ar| svc.resource(ar)).map(|rt| format!("`{}`", rt.name)).collect();
+            let wanted: Vec<String> = act
+                .resources
+                .iter()
+                .filter_map(|ar| svc.resource(ar))
+                .map(|rt| format!("`{}`", rt.name))
+                .collect();
             out.push(Finding::new(
                 &RESOURCE_MISMATCH,
                 v.span.clone(),
@@ -414,23 +550,38 @@ fn actions_vs_resources(cx: &DocCx, s: &Stmt, items: &[(&Value, Resolved)], out:
         }
     }
     // Resources no action applies to (only when every action is known and literal).
-    if !has_wildcard_action && !actions.is_empty() && actions.iter().all(|(_, _, _, a)| !a.wildcard_only()) {
+    if !has_wildcard_action
+        && !actions.is_empty()
+        && actions.iter().all(|(_, _, _, a)| !a.wildcard_only())
+    {
         for (v, types, known) in &typed {
             if !known || types.is_empty() {
                 continue;
             }
-            if !actions.iter().any(|(_, _, svc, act)| takes(svc, act, types)) {
+            if !actions
+                .iter()
+                .any(|(_, _, svc, act)| takes(svc, act, types))
+            {
                 let names: Vec<&str> = types.iter().map(|(_, t)| t.name).collect();
                 out.push(Finding::new(
                     &RESOURCE_MISMATCH,
                     v.span.clone(),
-                    format!("this resource is a `{}`, which none of the statement's actions applies to", names.join("`/`")),
+                    format!(
+                        "this resource is a `{}`, which none of the statement's actions applies to",
+                        names.join("`/`")
+                    ),
                 ));
             }
         }
     }
     // `*` where every action could be scoped.
-    if star && s.allow() && !has_wildcard_action && !actions.is_empty() && actions.iter().all(|(_, _, _, a)| !a.wildcard_only()) && cx.kind() == PolicyKind::Identity {
+    if star
+        && s.allow()
+        && !has_wildcard_action
+        && !actions.is_empty()
+        && actions.iter().all(|(_, _, _, a)| !a.wildcard_only())
+        && cx.kind() == PolicyKind::Identity
+    {
         if let Some((v, _)) = items.iter().find(|(_, r)| r.as_str() == "*") {
             out.push(Finding::new(&RESOURCE_STAR, v.span.clone(), "every action here supports resource-level permissions: name the resources instead of `*`"));
         }
@@ -443,11 +594,16 @@ fn actions_vs_resources(cx: &DocCx, s: &Stmt, items: &[(&Value, Resolved)], out:
             }
             if let Ok(a) = arn::parse(r.as_str()) {
                 let region = !a.region.is_empty() && exact(a.region);
-                let account = a.account.len() == 12 && a.account.bytes().all(|b| b.is_ascii_digit());
+                let account =
+                    a.account.len() == 12 && a.account.bytes().all(|b| b.is_ascii_digit());
                 if region || account {
                     let mut parts = Vec::new();
-                    if region { parts.push(format!("region `{}`", a.region)); }
-                    if account { parts.push(format!("account `{}`", a.account)); }
+                    if region {
+                        parts.push(format!("region `{}`", a.region));
+                    }
+                    if account {
+                        parts.push(format!("account `{}`", a.account));
+                    }
                     out.push(Finding::new(&HARDCODED_ARN, v.span.clone(), format!("hard-coded {}: use `!Sub` with `${{AWS::Region}}`/`${{AWS::AccountId}}` so the template deploys anywhere", parts.join(" and "))));
                 }
             }
@@ -466,7 +622,9 @@ fn redundant(items: &[(&Value, Resolved)], out: &mut Vec<Finding>) {
             continue;
         }
         let key = match arn::parse(t) {
-            Ok(a) if exact(a.service) && exact(a.partition) => format!("{}:{}", a.partition, a.service),
+            Ok(a) if exact(a.service) && exact(a.partition) => {
+                format!("{}:{}", a.partition, a.service)
+            }
             _ => "*".into(),
         };
         groups.entry(key).or_default().push(i);
@@ -474,15 +632,27 @@ fn redundant(items: &[(&Value, Resolved)], out: &mut Vec<Finding>) {
     let stars: Vec<usize> = groups.get("*").cloned().unwrap_or_default();
     let mut reported = vec![false; items.len()];
     for (key, idxs) in &groups {
-        let mut candidates: Vec<usize> = idxs.iter().copied().filter(|&i| glob::has_wildcard(items[i].1.as_str())).collect();
+        let mut candidates: Vec<usize> = idxs
+            .iter()
+            .copied()
+            .filter(|&i| glob::has_wildcard(items[i].1.as_str()))
+            .collect();
         if key != "*" {
             candidates.extend(stars.iter().copied());
         }
         for &i in idxs {
             let t = items[i].1.as_str();
-            let by = idxs.iter().copied().find(|&j| j < i && items[j].1.as_str() == t).or_else(|| {
-                candidates.iter().copied().find(|&w| w != i && items[w].1.as_str() != t && glob::covers(items[w].1.as_str(), t, false))
-            });
+            let by = idxs
+                .iter()
+                .copied()
+                .find(|&j| j < i && items[j].1.as_str() == t)
+                .or_else(|| {
+                    candidates.iter().copied().find(|&w| {
+                        w != i
+                            && items[w].1.as_str() != t
+                            && glob::covers(items[w].1.as_str(), t, false)
+                    })
+                });
             if let Some(by) = by {
                 if reported[by] || reported[i] {
                     continue;
@@ -493,7 +663,8 @@ fn redundant(items: &[(&Value, Resolved)], out: &mut Vec<Finding>) {
                 } else {
                     format!("`{t}` is already covered by `{}`", items[by].1.as_str())
                 };
-                let mut f = Finding::new(&REDUNDANT_RESOURCE, items[i].0.span.clone(), msg).with_related(None, items[by].0.span.clone(), "covered here");
+                let mut f = Finding::new(&REDUNDANT_RESOURCE, items[i].0.span.clone(), msg)
+                    .with_related(None, items[by].0.span.clone(), "covered here");
                 f.unnecessary = true;
                 out.push(f);
             }
@@ -509,7 +680,12 @@ fn redundant_statements(cx: &DocCx, out: &mut Vec<Finding>) {
             m.remove("Sid");
         }
         if let Some((_, first)) = seen.iter().find(|(o, _)| *o == j) {
-            let mut f = Finding::new(&REDUNDANT_STATEMENT, s.node.span.clone(), "this statement repeats an earlier one").with_related(None, first.span.clone(), "first here");
+            let mut f = Finding::new(
+                &REDUNDANT_STATEMENT,
+                s.node.span.clone(),
+                "this statement repeats an earlier one",
+            )
+            .with_related(None, first.span.clone(), "first here");
             f.unnecessary = true;
             out.push(f);
         } else {

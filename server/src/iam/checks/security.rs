@@ -102,19 +102,36 @@ pub const ESCALATION_SETS: &[&[&str]] = &[
     &["iam:PutRolePolicy", "sts:AssumeRole"],
     &["iam:AddUserToGroup"],
     &["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
-    &["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"],
-    &["iam:PassRole", "lambda:CreateFunction", "lambda:CreateEventSourceMapping"],
+    &[
+        "iam:PassRole",
+        "lambda:CreateFunction",
+        "lambda:InvokeFunction",
+    ],
+    &[
+        "iam:PassRole",
+        "lambda:CreateFunction",
+        "lambda:CreateEventSourceMapping",
+    ],
     &["lambda:UpdateFunctionCode"],
     &["iam:PassRole", "glue:CreateDevEndpoint"],
     &["glue:UpdateDevEndpoint"],
     &["iam:PassRole", "cloudformation:CreateStack"],
-    &["iam:PassRole", "datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition"],
+    &[
+        "iam:PassRole",
+        "datapipeline:CreatePipeline",
+        "datapipeline:PutPipelineDefinition",
+    ],
 ];
 
 fn grants(s: &Stmt, cx: &DocCx, action: &str) -> bool {
     match s.action {
-        Some(e) if e.not => !e.strings(cx.dialect()).iter().any(|(_, r)| glob::matches(r.as_str(), action, true)),
-        Some(e) => e.strings(cx.dialect()).iter().any(|(_, r)| !r.as_str().contains(PLACEHOLDER) && glob::matches(r.as_str(), action, true)),
+        Some(e) if e.not => !e
+            .strings(cx.dialect())
+            .iter()
+            .any(|(_, r)| glob::matches(r.as_str(), action, true)),
+        Some(e) => e.strings(cx.dialect()).iter().any(|(_, r)| {
+            !r.as_str().contains(PLACEHOLDER) && glob::matches(r.as_str(), action, true)
+        }),
         None => false,
     }
 }
@@ -123,14 +140,19 @@ fn grants(s: &Stmt, cx: &DocCx, action: &str) -> bool {
 fn all_resources(s: &Stmt, cx: &DocCx) -> bool {
     match s.resource {
         Some(e) if e.not => true,
-        Some(e) => e.strings(cx.dialect()).iter().any(|(_, r)| r.as_str() == "*"),
+        Some(e) => e
+            .strings(cx.dialect())
+            .iter()
+            .any(|(_, r)| r.as_str() == "*"),
         None => false,
     }
 }
 
 /// A condition on `key` that is not `…IfExists` (which passes when the key is absent).
 fn scoped_by(s: &Stmt, key: &str) -> bool {
-    s.condition_entries().iter().any(|(op, k, _)| k.text.eq_ignore_ascii_case(key) && !op.text.ends_with("IfExists"))
+    s.condition_entries()
+        .iter()
+        .any(|(op, k, _)| k.text.eq_ignore_ascii_case(key) && !op.text.ends_with("IfExists"))
 }
 
 pub fn check(cx: &DocCx, out: &mut Vec<Finding>) {
@@ -142,16 +164,32 @@ pub fn check(cx: &DocCx, out: &mut Vec<Finding>) {
             continue;
         }
         if let Some(e) = s.action.filter(|e| e.not) {
-            out.push(Finding::new(&ALLOW_NOT_ACTION, e.key.span.clone(), "`Allow` with `NotAction` grants every action not listed, in every service"));
+            out.push(Finding::new(
+                &ALLOW_NOT_ACTION,
+                e.key.span.clone(),
+                "`Allow` with `NotAction` grants every action not listed, in every service",
+            ));
         }
         if let Some(e) = s.resource.filter(|e| e.not) {
-            out.push(Finding::new(&ALLOW_NOT_RESOURCE, e.key.span.clone(), "`Allow` with `NotResource` grants the actions on every resource not listed"));
+            out.push(Finding::new(
+                &ALLOW_NOT_RESOURCE,
+                e.key.span.clone(),
+                "`Allow` with `NotResource` grants the actions on every resource not listed",
+            ));
         }
         if cx.kind() != PolicyKind::Identity {
             continue;
         }
-        let star_action = s.action.is_some_and(|e| !e.not && e.strings(cx.dialect()).iter().any(|(_, r)| r.as_str() == "*" || r.as_str() == "*:*"));
-        let anchor = s.action.map(|e| e.key.span.clone()).unwrap_or(s.node.span.clone());
+        let star_action = s.action.is_some_and(|e| {
+            !e.not
+                && e.strings(cx.dialect())
+                    .iter()
+                    .any(|(_, r)| r.as_str() == "*" || r.as_str() == "*:*")
+        });
+        let anchor = s
+            .action
+            .map(|e| e.key.span.clone())
+            .unwrap_or(s.node.span.clone());
         if all_resources(s, cx) {
             if star_action && !s.conditional() && s.resource.is_some_and(|e| !e.not) {
                 out.push(Finding::new(&FULL_ADMIN, anchor.clone(), "this statement allows every action on every resource: full administrator access"));
@@ -180,7 +218,10 @@ fn escalation(cx: &DocCx, out: &mut Vec<Finding>) {
     }
     let found: Vec<&&[&str]> = ESCALATION_SETS
         .iter()
-        .filter(|set| set.iter().all(|a| eval::decide(&stmts, a, None) == Decision::Allowed))
+        .filter(|set| {
+            set.iter()
+                .all(|a| eval::decide(&stmts, a, None) == Decision::Allowed)
+        })
         .collect();
     let Some(first) = found.first() else {
         return;
@@ -195,12 +236,24 @@ fn escalation(cx: &DocCx, out: &mut Vec<Finding>) {
     let sets: Vec<String> = found
         .iter()
         .take(3)
-        .map(|set| set.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" + "))
+        .map(|set| {
+            set.iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
         .collect();
-    let more = if found.len() > 3 { format!(" (and {} more paths)", found.len() - 3) } else { String::new() };
+    let more = if found.len() > 3 {
+        format!(" (and {} more paths)", found.len() - 3)
+    } else {
+        String::new()
+    };
     out.push(Finding::new(
         &PRIVILEGE_ESCALATION,
         at,
-        format!("the policy allows {}{more}, which lets the holder escalate its privileges", sets.join("; ")),
+        format!(
+            "the policy allows {}{more}, which lets the holder escalate its privileges",
+            sets.join("; ")
+        ),
     ));
 }
