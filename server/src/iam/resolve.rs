@@ -54,6 +54,8 @@ pub fn string(v: &Value, dialect: Dialect) -> Option<Resolved> {
             Dialect::SubText => sub(s, None, 0),
         },
         ValueKind::Num(_) | ValueKind::Bool(_) => v.scalar_text()?,
+        // A plain JSON policy has no CloudFormation functions: such a map is just a wrong value.
+        ValueKind::Intrinsic { .. } if dialect == Dialect::Plain => return None,
         ValueKind::Intrinsic { name, arg, .. } => intrinsic(name, arg, 0)?,
         _ => return None,
     };

@@ -519,7 +519,11 @@ fn operator_block(cx: &DocCx, s: &Stmt, op: &Key, block: &Value, out: &mut Vec<F
             let tag_key = lname.starts_with("resourcetag/")
                 || lname.starts_with("requesttag/")
                 || lname == "tagkeys";
-            if cat.retired_key(key) || tag_key {
+            if cat.retired_key(key) {
+                continue;
+            }
+            if tag_key {
+                key_against_actions(cx, s, k, out);
                 continue;
             }
             match cat.service(prefix) {
@@ -655,6 +659,21 @@ fn key_against_operator(
             ),
         ));
     }
+    if op.family == Family::String && ty.base == BaseType::Arn && !op.base.ends_with("Like") {
+        out.push(
+            Finding::new(
+                &TYPE_MISMATCH,
+                k.span.clone(),
+                format!(
+                    "`{}` is an ARN key: `{}` works, but `{}` compares ARNs field by field",
+                    ck.name,
+                    op.base,
+                    op.base.replace("String", "Arn").replace("IgnoreCase", "")
+                ),
+            )
+            .with_severity(Severity::Info),
+        );
+    }
     if op.family == Family::String && ty.base == BaseType::Arn && op.base.ends_with("Like") {
         out.push(Finding::new(
             &STRING_LIKE_ARN,
@@ -694,6 +713,8 @@ fn key_against_actions(cx: &DocCx, s: &Stmt, k: &Key, out: &mut Vec<Finding>) {
     let cat = catalog();
     let prefix = k.text.split(':').next().unwrap_or("");
     let mut of_service = Vec::new();
+    let mut others_unknown = false;
+    let mut seen_any = Vec::new();
     for (_, r) in e.strings(cx.dialect()) {
         let t = r.as_str();
         if !r.exact() || t == "*" {
@@ -706,6 +727,10 @@ fn key_against_actions(cx: &DocCx, s: &Stmt, k: &Key, out: &mut Vec<Finding>) {
             return;
         }
         if !p.eq_ignore_ascii_case(prefix) {
+            if cat.service(p).is_none() {
+                others_unknown = true;
+            }
+            seen_any.push(p.to_string());
             continue;
         }
         for (svc, a) in cat.expand(t) {
@@ -713,6 +738,10 @@ fn key_against_actions(cx: &DocCx, s: &Stmt, k: &Key, out: &mut Vec<Finding>) {
         }
     }
     if of_service.is_empty() {
+        // Every action is known and none is of the key's service: the key is never in these requests.
+        if !others_unknown && catalog().global_key(&k.text).is_none() && !seen_any.is_empty() {
+            out.push(Finding::new(&KEY_UNSUPPORTED, k.span.clone(), format!("`{}` is a `{prefix}` key, and the statement has no `{prefix}` action: the key is never in these requests", k.text)));
+        }
         return;
     }
     if !of_service

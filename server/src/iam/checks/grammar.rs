@@ -479,7 +479,18 @@ fn scalar(v: &Value, name: &str, out: &mut Vec<Finding>) {
     }
 }
 
-fn strings_or_list(v: &Value, name: &str, out: &mut Vec<Finding>) {
+fn strings_or_list(cx: &DocCx, v: &Value, name: &str, out: &mut Vec<Finding>) {
+    if cx.dialect() == crate::iam::resolve::Dialect::Plain {
+        for i in v.one_or_many() {
+            if let Some((f, _)) = i.as_intrinsic() {
+                out.push(Finding::new(
+                    &WRONG_TYPE,
+                    i.span.clone(),
+                    format!("`{f}` is a CloudFormation function: a policy file is plain JSON, so `{name}` needs strings"),
+                ));
+            }
+        }
+    }
     match &v.kind {
         ValueKind::Seq(items) => {
             if items.is_empty() {
@@ -602,7 +613,7 @@ fn statement(cx: &DocCx, s: &crate::iam::model::Stmt, out: &mut Vec<Finding>) {
             anchor.clone(),
             "the statement has neither `Action` nor `NotAction`",
         )),
-        Some(e) => strings_or_list(e.value, &e.key.text, out),
+        Some(e) => strings_or_list(cx, e.value, &e.key.text, out),
     }
     match (s.resource, cx.kind()) {
         (None, PolicyKind::Trust) => {}
@@ -619,7 +630,7 @@ fn statement(cx: &DocCx, s: &crate::iam::model::Stmt, out: &mut Vec<Finding>) {
                 e.key.text
             ),
         )),
-        (Some(e), _) => strings_or_list(e.value, &e.key.text, out),
+        (Some(e), _) => strings_or_list(cx, e.value, &e.key.text, out),
     }
     match (s.principal, cx.kind()) {
         (Some(e), PolicyKind::Identity) => out.push(Finding::new(

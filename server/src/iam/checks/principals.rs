@@ -290,7 +290,8 @@ fn value(cx: &DocCx, ty: &str, v: &Value, text: &str, out: &mut Vec<Finding>) {
                     (a.service == "iam" || a.service == "sts")
                         && a.region.is_empty()
                         && (a.account.len() == 12 && a.account.bytes().all(|b| b.is_ascii_digit())
-                            || a.account == "aws")
+                            || a.account == "aws"
+                            || a.account == "cloudfront")
                         && !a.resource.is_empty()
                 }
                 Err(_) => false,

@@ -473,6 +473,7 @@ fn actions_vs_resources(
     let star = items.iter().any(|(_, r)| r.as_str() == "*");
     // Actions as written: literal ones resolved in the catalog, wildcards expanded.
     let mut actions: Vec<(&Value, String, &Service, &Action)> = Vec::new();
+    let mut wildcards: Vec<(&Value, String)> = Vec::new();
     let mut has_wildcard_action = false;
     for (v, r) in s.actions(cx.dialect()) {
         let t = r.as_str();
@@ -481,6 +482,9 @@ fn actions_vs_resources(
         }
         if glob::has_wildcard(t) {
             has_wildcard_action = true;
+            if t != "*" {
+                wildcards.push((v, t.to_string()));
+            }
             continue;
         }
         if let Some((svc, a)) = cat.action(t) {
@@ -549,6 +553,34 @@ fn actions_vs_resources(
             ));
         }
     }
+    // A wildcard whose actions (those that take resources) apply to none of the resources.
+    if !star
+        && !typed
+            .iter()
+            .any(|(_, types, known)| !known || types.is_empty())
+    {
+        for (v, w) in &wildcards {
+            let expanded: Vec<_> = cat
+                .expand(w)
+                .into_iter()
+                .filter(|(_, a)| !a.wildcard_only())
+                .collect();
+            if !expanded.is_empty()
+                && !expanded
+                    .iter()
+                    .any(|(svc, act)| typed.iter().any(|(_, types, _)| takes(svc, act, types)))
+            {
+                out.push(Finding::new(
+                    &RESOURCE_MISMATCH,
+                    v.span.clone(),
+                    format!(
+                        "none of the {} actions `{w}` matches applies to the statement's resources",
+                        expanded.len()
+                    ),
+                ));
+            }
+        }
+    }
     // Resources no action applies to (only when every action is known and literal).
     if !has_wildcard_action
         && !actions.is_empty()
@@ -574,16 +606,23 @@ fn actions_vs_resources(
             }
         }
     }
-    // `*` where every action could be scoped.
-    if star
-        && s.allow()
-        && !has_wildcard_action
-        && !actions.is_empty()
-        && actions.iter().all(|(_, _, _, a)| !a.wildcard_only())
-        && cx.kind() == PolicyKind::Identity
-    {
+    // `*` where actions could be scoped.
+    let scopable = actions
+        .iter()
+        .filter(|(_, _, _, a)| !a.wildcard_only())
+        .count()
+        + wildcards
+            .iter()
+            .filter(|(_, w)| cat.expand(w).iter().any(|(_, a)| !a.wildcard_only()))
+            .count();
+    if star && s.allow() && scopable > 0 && cx.kind() == PolicyKind::Identity {
         if let Some((v, _)) = items.iter().find(|(_, r)| r.as_str() == "*") {
-            out.push(Finding::new(&RESOURCE_STAR, v.span.clone(), "every action here supports resource-level permissions: name the resources instead of `*`"));
+            let msg = if scopable == actions.len() + wildcards.len() {
+                "every action here supports resource-level permissions: name the resources instead of `*`"
+            } else {
+                "some actions here support resource-level permissions: name their resources instead of `*`"
+            };
+            out.push(Finding::new(&RESOURCE_STAR, v.span.clone(), msg));
         }
     }
     // Templates: hard-coded partition, region or account.

@@ -77,7 +77,61 @@ pub static PRIVILEGE_ESCALATION: Rule = Rule {
     good: policy!("{\"Effect\": \"Allow\", \"Action\": [\"lambda:InvokeFunction\"], \"Resource\": \"*\"}"),
 };
 
+pub static PERMISSIONS_MANAGEMENT: Rule = Rule {
+    id: "iam/permissions-management",
+    severity: Severity::Info,
+    summary: "actions that change who may do what",
+    docs: "Actions of the \"Permissions management\" access level (`iam:AttachRolePolicy`, \
+           `s3:PutBucketPolicy`, `kms:CreateGrant`, …) let the holder change permissions, their own \
+           included. Grant them deliberately and narrowly (parliament: PERMISSIONS_MANAGEMENT_ACTIONS).",
+    bad: policy!("{\"Effect\": \"Allow\", \"Action\": \"s3:PutBucketPolicy\", \"Resource\": \"arn:aws:s3:::b\"}"),
+    good: policy!("{\"Effect\": \"Allow\", \"Action\": \"s3:GetBucketPolicy\", \"Resource\": \"arn:aws:s3:::b\"}"),
+};
+
+pub static CREDENTIALS_EXPOSURE: Rule = Rule {
+    id: "iam/credentials-exposure",
+    severity: Severity::Info,
+    summary: "actions whose responses contain credentials",
+    docs: "Some API calls return credentials: `sts:AssumeRole`, `iam:CreateAccessKey`, \
+           `ecr:GetAuthorizationToken`, `redshift:GetClusterCredentials`, `ec2:GetPasswordData`, … Whoever \
+           holds them can act as someone else; make sure that is meant (parliament: CREDENTIALS_EXPOSURE).",
+    bad: policy!("{\"Effect\": \"Allow\", \"Action\": \"iam:CreateAccessKey\", \"Resource\": \"arn:aws:iam::123456789012:user/ci\"}"),
+    good: policy!("{\"Effect\": \"Allow\", \"Action\": \"iam:ListAccessKeys\", \"Resource\": \"arn:aws:iam::123456789012:user/ci\"}"),
+};
+
+/// API calls whose responses carry credentials.
+pub const CREDENTIAL_ACTIONS: &[&str] = &[
+    "chime:CreateApiKey",
+    "codepipeline:PollForJobs",
+    "cognito-identity:GetOpenIdToken",
+    "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
+    "cognito-identity:GetCredentialsForIdentity",
+    "connect:GetFederationToken",
+    "ec2:GetPasswordData",
+    "ecr:GetAuthorizationToken",
+    "gamelift:RequestUploadCredentials",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential",
+    "iam:UpdateAccessKey",
+    "lightsail:GetInstanceAccessDetails",
+    "lightsail:GetRelationalDatabaseMasterUserPassword",
+    "rds-db:connect",
+    "redshift:GetClusterCredentials",
+    "sso:GetRoleCredentials",
+    "mediapackage:RotateChannelCredentials",
+    "mediapackage:RotateIngestEndpointCredentials",
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:GetFederationToken",
+    "sts:GetSessionToken",
+];
+
 pub static RULES: &[&Rule] = &[
+    &PERMISSIONS_MANAGEMENT,
+    &CREDENTIALS_EXPOSURE,
     &ALLOW_NOT_ACTION,
     &ALLOW_NOT_RESOURCE,
     &PASS_ROLE,
@@ -177,6 +231,7 @@ pub fn check(cx: &DocCx, out: &mut Vec<Finding>) {
                 "`Allow` with `NotResource` grants the actions on every resource not listed",
             ));
         }
+        sensitive_actions(cx, s, out);
         if cx.kind() != PolicyKind::Identity {
             continue;
         }
@@ -256,4 +311,56 @@ fn escalation(cx: &DocCx, out: &mut Vec<Finding>) {
             sets.join("; ")
         ),
     ));
+}
+
+/// Permissions-management and credential-returning actions an `Allow` grants, one finding per item.
+fn sensitive_actions(cx: &DocCx, s: &Stmt, out: &mut Vec<Finding>) {
+    let Some(e) = s.action.filter(|e| !e.not) else {
+        return;
+    };
+    let cat = crate::iam::catalog::catalog();
+    for (v, r) in e.strings(cx.dialect()) {
+        let t = r.as_str();
+        if !r.exact() || t == "*" || t == "*:*" {
+            continue;
+        }
+        let granted = cat.expand(t);
+        let perm: Vec<String> = granted
+            .iter()
+            .filter(|(_, a)| a.access.has(crate::iam::catalog::Access::PERMISSIONS))
+            .map(|(svc, a)| format!("{}:{}", svc.prefix, a.name))
+            .collect();
+        if !perm.is_empty() {
+            let shown: Vec<String> = perm.iter().take(3).map(|p| format!("`{p}`")).collect();
+            out.push(Finding::new(
+                &PERMISSIONS_MANAGEMENT,
+                v.span.clone(),
+                format!(
+                    "grants {} permissions-management action{} ({}{})",
+                    perm.len(),
+                    if perm.len() == 1 { "" } else { "s" },
+                    shown.join(", "),
+                    if perm.len() > 3 { ", …" } else { "" }
+                ),
+            ));
+        }
+        let creds: Vec<&&str> = CREDENTIAL_ACTIONS
+            .iter()
+            .filter(|c| glob::matches(t, c, true))
+            .collect();
+        if let Some(first) = creds.first() {
+            out.push(Finding::new(
+                &CREDENTIALS_EXPOSURE,
+                v.span.clone(),
+                format!(
+                    "`{first}`{} returns credentials",
+                    if creds.len() > 1 {
+                        format!(" (and {} more)", creds.len() - 1)
+                    } else {
+                        String::new()
+                    }
+                ),
+            ));
+        }
+    }
 }
