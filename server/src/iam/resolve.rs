@@ -43,11 +43,18 @@ impl Resolved {
 pub fn string(v: &Value, dialect: Dialect) -> Option<Resolved> {
     let text = match &v.kind {
         ValueKind::Str(s) => match dialect {
-            Dialect::Plain | Dialect::CloudFormation => {
-                if s.contains("{{resolve:") {
-                    replace_dynamic_refs(s)
+            Dialect::Plain => s.clone(),
+            Dialect::CloudFormation => {
+                // Templates produced by other tools carry their variables (`${self:…}`): unknown here.
+                let s = if s.contains("${") {
+                    replace_spans(s, "${", |inner| is_serverless_var(inner) && !inner.contains("::"))
                 } else {
                     s.clone()
+                };
+                if s.contains("{{resolve:") {
+                    replace_dynamic_refs(&s)
+                } else {
+                    s
                 }
             }
             Dialect::Serverless => serverless_vars(s),
@@ -304,7 +311,9 @@ mod tests {
             res("v: !Sub 'arn:aws:s3:::b/${!aws:username}'", cfn),
             "arn:aws:s3:::b/${aws:username}"
         );
-        assert_eq!(res("v: plain${x}", cfn), "plain${x}");
+        // Another tool's variable in a template is unknown; an IAM policy variable stays.
+        assert_eq!(res("v: plain${self:custom.x}", cfn), "plain?");
+        assert_eq!(res("v: home/${aws:username}", cfn), "home/${aws:username}");
     }
 
     #[test]

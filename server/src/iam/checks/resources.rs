@@ -201,6 +201,14 @@ fn arn_fields(cx: &DocCx, v: &Value, r: &Resolved, out: &mut Vec<Finding>) {
         return;
     }
     let cat = catalog();
+    if cx.dialect() == Dialect::CloudFormation && v.as_str().is_some() && text.contains("${AWS::") {
+        out.push(Finding::new(
+            &ARN_SYNTAX,
+            v.span.clone(),
+            "`${AWS::…}` in a plain string is not substituted: write the value with `!Sub`",
+        ));
+        return;
+    }
     let a = match arn::parse(text) {
         Ok(a) => a,
         Err(ArnError::Prefix) => {
