@@ -79,6 +79,18 @@ pub fn statements(doc: &PolicyDoc) -> Vec<Statement> {
         .collect()
 }
 
+/// The identity statements that apply to one owner (a SAM function's `Policies`, SAM policy templates
+/// expanded, a role's inline policies, serverless statements of a function), for least-privilege analysis.
+/// `owner` is the logical id or serverless function key; serverless provider-wide statements have none.
+pub fn for_owner(located: &super::locate::Located, owner: Option<&str>) -> Vec<Statement> {
+    located
+        .docs
+        .iter()
+        .filter(|d| d.kind == super::locate::PolicyKind::Identity && d.owner == owner)
+        .flat_map(statements)
+        .collect()
+}
+
 impl Statement {
     /// Whether this statement covers `action` (a name such as `s3:GetObject`, or a pattern: then every
     /// action it matches must be covered for an Allow, and any for a Deny).
@@ -227,6 +239,31 @@ mod tests {
         let mut c = st(true, &["sqs:SendMessage"], &["*"]);
         c.conditional = true;
         assert_eq!(decide(&[c], "sqs:SendMessage", None), Decision::Conditional);
+    }
+
+    #[test]
+    fn statements_of_a_function_include_sam_templates() {
+        let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Policies:\n        - DynamoDBReadPolicy: {TableName: orders}\n        - Statement: [{Effect: Allow, Action: 'sqs:SendMessage', Resource: '*'}]\n";
+        let p = crate::workspace::parse(
+            std::path::Path::new("template.yaml"),
+            std::sync::Arc::from(text),
+            None,
+        );
+        let located = super::super::locate::policies(&p);
+        let stmts = for_owner(&located, Some("Fn"));
+        assert_eq!(decide(&stmts, "dynamodb:GetItem", None), Decision::Allowed);
+        assert_eq!(
+            decide(
+                &stmts,
+                "sqs:SendMessage",
+                Some("arn:aws:sqs:us-east-1:123456789012:q")
+            ),
+            Decision::Allowed
+        );
+        assert_eq!(
+            decide(&stmts, "dynamodb:PutItem", None),
+            Decision::NotAllowed
+        );
     }
 
     #[test]

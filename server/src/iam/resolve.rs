@@ -47,7 +47,9 @@ pub fn string(v: &Value, dialect: Dialect) -> Option<Resolved> {
             Dialect::CloudFormation => {
                 // Templates produced by other tools carry their variables (`${self:…}`): unknown here.
                 let s = if s.contains("${") {
-                    replace_spans(s, "${", |inner| is_serverless_var(inner) && !inner.contains("::"))
+                    replace_spans(s, "${", |inner| {
+                        is_serverless_var(inner) && !inner.contains("::")
+                    })
                 } else {
                     s.clone()
                 };

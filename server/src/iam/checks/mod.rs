@@ -164,3 +164,56 @@ pub fn doc_placeholder(s: &str) -> bool {
     .iter()
     .any(|m| l.contains(m))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::workspace::{self, Env, Files};
+    use std::path::Path;
+    use std::sync::Arc;
+
+    fn fired(files: &[(&str, &str)]) -> Vec<&'static str> {
+        let (name, text) = files[0];
+        let parsed = workspace::parse(Path::new(name), Arc::from(text), None);
+        let config = Config::default();
+        let fs = Files::new();
+        let env = Env {
+            config: &config,
+            files: &fs,
+        };
+        workspace::analyze(&parsed, &env)
+            .iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    /// Every IAM rule, in process: its failing example fires it and its passing example does not.
+    #[test]
+    fn each_check_fires_on_its_failing_example_only() {
+        let mut failures = Vec::new();
+        for rule in crate::iam::rules() {
+            let bad = fired(rule.bad);
+            if !bad.contains(&rule.id) {
+                failures.push(format!("{}: failing example gives {bad:?}", rule.id));
+            }
+            let good = fired(rule.good);
+            if good.contains(&rule.id) {
+                failures.push(format!("{}: passing example fires it", rule.id));
+            }
+        }
+        assert!(
+            crate::iam::rules().len() >= 60,
+            "{}",
+            crate::iam::rules().len()
+        );
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn unknown_values_are_never_wrong() {
+        let text = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: !If [IsProd, Allow, Deny]\n            Action: !Ref ActionParam\n            Resource:\n              - !Sub 'arn:${AWS::Partition}:s3:::${Bucket}/*'\n              - !GetAtt Queue.Arn\n              - !Join [':', [arn, !Ref AWS::Partition, sqs, !Ref AWS::Region, !Ref AWS::AccountId, q]]\n            Condition:\n              StringEquals:\n                aws:SourceAccount: !Ref AWS::AccountId\n";
+        let got = fired(&[("template.yaml", text)]);
+        let iam: Vec<_> = got.iter().filter(|r| r.starts_with("iam/")).collect();
+        assert!(iam.is_empty(), "{iam:?}");
+    }
+}
