@@ -30,11 +30,13 @@ The binary format (read by server/src/iam/catalog/decode.rs) is a zlib stream of
     partitions: n × (id, region regex, n × region)
     global keys: n × (name, type, category)
     services: n × (prefix, name,
-                   keys: n × (name, type, description),
+                   keys: n × (name, type),
                    resources: n × (name, n × ARN format, n × key name),
-                   actions: n × (name, description, access bits,
+                   actions: n × (name, access bits,
                                  n × (resource index, required, n × key name, n × dependent action),
                                  n × key name, n × dependent action))
+  Descriptions are in catalog-docs.bin.z (b"LLIAMD" + format byte, a count, then length-prefixed UTF-8 strings):
+  for each service in order, its keys' then its actions' descriptions, loaded only for hover and completion.
   Types: 0 unknown, 1 String, 2 ARN, 3 Bool, 4 Date, 5 IPAddress, 6 Numeric, 7 Binary; +16 for ArrayOf.
   Access bits: 1 Read, 2 List, 4 Write, 8 Permissions management, 16 Tagging.
 """
@@ -213,6 +215,8 @@ class Writer:
         self.strings = {}
         self.order = []
         self.body = bytearray()
+        # Descriptions go to a second file, read only by the editor features.
+        self.docs = []
 
     def num(self, n):
         while True:
@@ -260,7 +264,14 @@ def encode(meta, partitions, globals_, services, retired):
         w.num(1 if whole else 0)
         w.strs(actions)
         w.strs(keys)
-    return w.finish()
+    docs = Writer()
+    docs.body += b"LLIAMD" + bytes([FORMAT])
+    docs.num(len(w.docs))
+    for d in w.docs:
+        b = d.encode("utf-8")
+        docs.num(len(b))
+        docs.body += b
+    return w.finish(), bytes(docs.body)
 
 
 def retired_names(old, new):
@@ -300,7 +311,7 @@ def write_body(w, meta, partitions, globals_, services):
         for k in keys:
             w.s(k["name"])
             w.num(type_code(k["type"]))
-            w.s(k["description"])
+            w.docs.append(k["description"])
         resources = sorted(svc["resources"].values(), key=lambda r: r["name"].lower())
         index = {r["name"].lower(): i for i, r in enumerate(resources)}
         w.num(len(resources))
@@ -312,7 +323,7 @@ def write_body(w, meta, partitions, globals_, services):
         w.num(len(actions))
         for a in actions:
             w.s(a["name"])
-            w.s(a["description"])
+            w.docs.append(a["description"])
             w.num(a["access"])
             res = [r for r in a["resources"] if r["name"].lower() in index]
             w.num(len(res))
@@ -390,9 +401,11 @@ def main():
         sam = pip_download(f"aws-sam-translator=={args.sam_translator}", tmp)
         templates = json.loads(sam.read("samtranslator/policy_templates_data/policy_templates.json"))
         today = datetime.date.today().isoformat()
-        blob = encode([source, version, today], partitions, globals_, services, retired)
+        blob, docs_blob = encode([source, version, today], partitions, globals_, services, retired)
         packed = zlib.compress(blob, 9)
         (out / "catalog.bin.z").write_bytes(packed)
+        packed_docs = zlib.compress(docs_blob, 9)
+        (out / "catalog-docs.bin.z").write_bytes(packed_docs)
         (out / "sam-policy-templates.json").write_text(json.dumps(templates, separators=(",", ":"), sort_keys=True))
     counts = {
         "services": len(services),
@@ -406,6 +419,8 @@ def main():
         "retired_actions": sum(len(r[2]) for r in retired),
         "bytes_uncompressed": len(blob),
         "bytes_compressed": len(packed),
+        "docs_bytes_uncompressed": len(docs_blob),
+        "docs_bytes_compressed": len(packed_docs),
     }
     manifest = {
         "catalog.bin.z": {"generated": today, "script": "server/data/iam/update.py", "format": FORMAT,

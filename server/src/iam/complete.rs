@@ -172,7 +172,7 @@ pub fn action_doc(svc: &Service, a: &Action) -> String {
         svc.prefix,
         a.name,
         a.access.label(),
-        a.description
+        a.description()
     );
     if a.resources.is_empty() {
         doc.push_str("\n\nResource types: none (use `\"Resource\": \"*\"`)");
@@ -403,7 +403,7 @@ fn condition_keys(file: &Parsed, offset: usize, c: &Cursor) -> Vec<CompletionIte
             push(
                 k,
                 ck.map(|k| k.ty.label()).unwrap_or_default(),
-                ck.map(|k| k.description).unwrap_or(""),
+                ck.map(|k| k.description()).unwrap_or(""),
                 "0",
             );
         }
@@ -412,7 +412,7 @@ fn condition_keys(file: &Parsed, offset: usize, c: &Cursor) -> Vec<CompletionIte
         push(
             g.name,
             format!("{} · global ({})", g.ty.label(), g.category),
-            g.description,
+            g.description(),
             "1",
         );
     }

@@ -68,8 +68,8 @@ pub fn hover(file: &Parsed, offset: usize) -> Option<Hover> {
             if !k.category.is_empty() {
                 md.push_str(&format!(" · global condition key ({})", k.category));
             }
-            if !k.description.is_empty() {
-                md.push_str(&format!("\n\n{}", k.description));
+            if !k.description().is_empty() {
+                md.push_str(&format!("\n\n{}", k.description()));
             }
             return Some(Hover { markdown: md, span });
         }

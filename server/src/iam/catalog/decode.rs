@@ -100,20 +100,23 @@ pub fn decode(compressed: &[u8]) -> Result<Catalog, DecodeError> {
         let id = r.s()?;
         let regex = r.s()?;
         let regions = r.strs()?;
-        partitions.push(Partition {
-            id,
-            region_regex: regex::Regex::new(regex).ok(),
-            regions,
-        });
+        partitions.push(Partition::new(id, regex, regions));
     }
     let mut globals = Vec::new();
     for _ in 0..r.count()? {
         let name = r.s()?;
         let ty = KeyType::from_code(r.num()?);
         let category = r.s()?;
-        globals.push(ConditionKey::new(normalise_global(name), ty, "", category));
+        globals.push(ConditionKey::new(
+            normalise_global(name),
+            ty,
+            NO_DOC,
+            category,
+        ));
     }
     let mut services = Vec::new();
+    // Descriptions are numbered in file order: per service, its keys, then its actions.
+    let mut next_doc: u32 = 0;
     for _ in 0..r.count()? {
         let prefix = r.s()?;
         let name = r.s()?;
@@ -121,8 +124,8 @@ pub fn decode(compressed: &[u8]) -> Result<Catalog, DecodeError> {
         for _ in 0..r.count()? {
             let kname = r.s()?;
             let ty = KeyType::from_code(r.num()?);
-            let desc = r.s()?;
-            keys.push(ConditionKey::new(kname, ty, desc, ""));
+            keys.push(ConditionKey::new(kname, ty, next_doc, ""));
+            next_doc += 1;
         }
         let mut resources = Vec::new();
         for _ in 0..r.count()? {
@@ -138,7 +141,8 @@ pub fn decode(compressed: &[u8]) -> Result<Catalog, DecodeError> {
         let mut actions = Vec::new();
         for _ in 0..r.count()? {
             let aname = r.s()?;
-            let description = r.s()?;
+            let doc = next_doc;
+            next_doc += 1;
             let access = Access(r.num()? as u8);
             let mut ares = Vec::new();
             for _ in 0..r.count()? {
@@ -160,7 +164,7 @@ pub fn decode(compressed: &[u8]) -> Result<Catalog, DecodeError> {
             let dependent = r.strs()?;
             actions.push(Action {
                 name: aname,
-                description,
+                doc,
                 access,
                 resources: ares.into_boxed_slice(),
                 keys: akeys,
@@ -204,4 +208,30 @@ fn normalise_global(name: &'static str) -> &'static str {
         "aws:RequestTag/tag-key" => "aws:RequestTag/${TagKey}",
         other => other,
     }
+}
+
+/// The descriptions file: every description in numbering order.
+pub fn docs(compressed: &[u8]) -> Result<Vec<&'static str>, DecodeError> {
+    let raw = miniz_oxide::inflate::decompress_to_vec_zlib(compressed)
+        .map_err(|_| DecodeError("corrupt compressed data"))?;
+    let raw: &'static [u8] = Box::leak(raw.into_boxed_slice());
+    if raw.len() < 7 || &raw[..6] != b"LLIAMD" || raw[6] != 1 {
+        return Err(DecodeError("not a descriptions file of format 1"));
+    }
+    let mut r = Reader {
+        bytes: raw,
+        pos: 7,
+        strings: Vec::new(),
+    };
+    let n = r.count()?;
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let len = r.num()?;
+        let bytes = raw
+            .get(r.pos..r.pos + len)
+            .ok_or(DecodeError("truncated description"))?;
+        out.push(std::str::from_utf8(bytes).map_err(|_| DecodeError("description is not UTF-8"))?);
+        r.pos += len;
+    }
+    Ok(out)
 }

@@ -13,6 +13,20 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 static DATA: &[u8] = include_bytes!("../../../data/iam/catalog.bin.z");
+/// Descriptions, kept apart: checks never read them, so `check` does not pay for inflating them.
+static DOCS: &[u8] = include_bytes!("../../../data/iam/catalog-docs.bin.z");
+
+/// Description number `i` (actions and service condition keys), decoded on first use.
+fn doc(i: u32) -> &'static str {
+    static ALL: OnceLock<Vec<&'static str>> = OnceLock::new();
+    ALL.get_or_init(|| decode::docs(DOCS).unwrap_or_default())
+        .get(i as usize)
+        .copied()
+        .unwrap_or("")
+}
+
+/// No description.
+pub const NO_DOC: u32 = u32::MAX;
 
 /// The catalog, decoded on first use. A damaged embedded file (which a test rules out) gives an empty
 /// catalog, so checks that need it stay silent rather than wrong.
@@ -124,27 +138,26 @@ pub struct ConditionKey {
     /// As documented, variables included (`aws:ResourceTag/${TagKey}`).
     pub name: &'static str,
     pub ty: KeyType,
-    pub description: &'static str,
+    doc: u32,
     /// For global keys: principal, session, network, resource or request.
     pub category: &'static str,
     pattern: Option<Box<[Tok]>>,
 }
 
 impl ConditionKey {
-    fn new(
-        name: &'static str,
-        ty: KeyType,
-        description: &'static str,
-        category: &'static str,
-    ) -> ConditionKey {
+    fn new(name: &'static str, ty: KeyType, doc: u32, category: &'static str) -> ConditionKey {
         let pattern = (name.contains("${") || name.contains('<')).then(|| key_pattern(name));
         ConditionKey {
             name,
             ty,
-            description,
+            doc,
             category,
             pattern,
         }
+    }
+
+    pub fn description(&self) -> &'static str {
+        doc(self.doc)
     }
 
     /// Whether a key written in a policy is this key (names are case-insensitive; a `${TagKey}` part
@@ -207,7 +220,7 @@ pub struct ActionResource {
 #[derive(Debug)]
 pub struct Action {
     pub name: &'static str,
-    pub description: &'static str,
+    pub(crate) doc: u32,
     pub access: Access,
     pub resources: Box<[ActionResource]>,
     pub keys: Box<[&'static str]>,
@@ -259,6 +272,10 @@ impl Service {
 }
 
 impl Action {
+    pub fn description(&self) -> &'static str {
+        doc(self.doc)
+    }
+
     /// Whether the action takes no resource type, i.e. only `Resource: "*"` works for it.
     pub fn wildcard_only(&self) -> bool {
         self.resources.is_empty()
@@ -294,15 +311,31 @@ impl Action {
 #[derive(Debug)]
 pub struct Partition {
     pub id: &'static str,
-    pub region_regex: Option<regex::Regex>,
+    pub region_pattern: &'static str,
+    /// Compiled on first use: most runs never meet a region they do not already know.
+    region_regex: OnceLock<Option<regex::Regex>>,
     pub regions: Box<[&'static str]>,
 }
 
 impl Partition {
+    fn new(
+        id: &'static str,
+        region_pattern: &'static str,
+        regions: Box<[&'static str]>,
+    ) -> Partition {
+        Partition {
+            id,
+            region_pattern,
+            region_regex: OnceLock::new(),
+            regions,
+        }
+    }
+
     pub fn has_region(&self, region: &str) -> bool {
         self.regions.contains(&region)
             || self
                 .region_regex
+                .get_or_init(|| regex::Regex::new(self.region_pattern).ok())
                 .as_ref()
                 .is_some_and(|r| r.is_match(region))
     }
@@ -394,7 +427,7 @@ impl Catalog {
                                 base: BaseType::Unknown,
                                 array: false,
                             },
-                            "",
+                            NO_DOC,
                             "",
                         )
                         .matches(key)
@@ -543,6 +576,11 @@ mod tests {
             .partition("aws")
             .is_some_and(|p| p.has_region("eu-west-1")));
         assert!(c.retired_service("deepracer"), "retired services are kept");
+        assert!(
+            a.description().contains("retrieve objects"),
+            "{}",
+            a.description()
+        );
     }
 
     #[test]
