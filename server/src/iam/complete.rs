@@ -167,25 +167,34 @@ fn keywords(c: &Cursor, words: &[&str], kind: CompletionKind) -> Vec<CompletionI
 }
 
 pub fn action_doc(svc: &Service, a: &Action) -> String {
-    let mut doc = format!(
-        "**{}:{}** — {}\n\n{}",
-        svc.prefix,
-        a.name,
-        a.access.label(),
-        a.description()
-    );
+    // Built by hand: completion makes one per item, hundreds per request.
+    let desc = a.description();
+    let mut doc = String::with_capacity(64 + desc.len() + 24 * a.resources.len());
+    doc.push_str("**");
+    doc.push_str(svc.prefix);
+    doc.push(':');
+    doc.push_str(a.name);
+    doc.push_str("** — ");
+    doc.push_str(a.access.label());
+    doc.push_str("\n\n");
+    doc.push_str(desc);
     if a.resources.is_empty() {
         doc.push_str("\n\nResource types: none (use `\"Resource\": \"*\"`)");
     } else {
-        let names: Vec<String> = a
-            .resources
-            .iter()
-            .filter_map(|r| {
-                svc.resource(r)
-                    .map(|rt| format!("`{}`{}", rt.name, if r.required { "*" } else { "" }))
-            })
-            .collect();
-        doc.push_str(&format!("\n\nResource types: {}", names.join(", ")));
+        doc.push_str("\n\nResource types: ");
+        for (i, r) in a.resources.iter().enumerate() {
+            if let Some(rt) = svc.resource(r) {
+                if i > 0 {
+                    doc.push_str(", ");
+                }
+                doc.push('`');
+                doc.push_str(rt.name);
+                doc.push('`');
+                if r.required {
+                    doc.push('*');
+                }
+            }
+        }
     }
     doc
 }
