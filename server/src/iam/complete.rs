@@ -71,9 +71,17 @@ const STATEMENT_KEYS: &[&str] = &[
 /// serverless.yml.
 fn in_policy(kind: FileKind, c: &Cursor) -> bool {
     kind == FileKind::Policy
-        || c.keys
-            .iter()
-            .any(|k| matches!(k.as_str(), "Statement" | "statements" | "iamRoleStatements"))
+        || c.keys.iter().any(|k| {
+            matches!(
+                k.as_str(),
+                "Statement"
+                    | "statements"
+                    | "iamRoleStatements"
+                    | "PolicyDocument"
+                    | "AssumeRolePolicyDocument"
+                    | "KeyPolicy"
+            )
+        })
 }
 
 /// The file's kind, or while it is too broken to confirm, what its name and text suggest.
@@ -281,12 +289,14 @@ fn operators(c: &Cursor) -> Vec<CompletionItem> {
 
 /// The statement node around `offset`, from the value tree (absent in badly broken text).
 fn statement_at(file: &Parsed, offset: usize) -> Option<&Value> {
-    // A tree salvaged from broken text can merge unrelated entries: the text knows better then.
-    if file
-        .doc
-        .findings
-        .iter()
-        .any(|f| f.rule == crate::syntax::rules::PARSE_ERROR.id)
+    // A YAML tree salvaged from broken text can merge unrelated entries: the text knows better then.
+    // (JSON's builder repairs text cut short and keeps whole pairs, so its tree stays usable.)
+    if file.lang == Some(Lang::Yaml)
+        && file
+            .doc
+            .findings
+            .iter()
+            .any(|f| f.rule == crate::syntax::rules::PARSE_ERROR.id)
     {
         return None;
     }
@@ -521,6 +531,36 @@ fn arn_snippets(file: &Parsed, offset: usize, c: &Cursor) -> Vec<CompletionItem>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn labels_at(name: &str, text: &str) -> Vec<String> {
+        let at = text.find('|').expect("cursor");
+        let t = text.replacen('|', "", 1);
+        let p = crate::workspace::parse(
+            std::path::Path::new(name),
+            std::sync::Arc::from(t.as_str()),
+            None,
+        );
+        completion(&p, at).into_iter().map(|i| i.label).collect()
+    }
+
+    #[test]
+    fn values_keys_and_principals() {
+        let tpl = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: |\n        Statement:\n          - Effect: Al\n            Principal:\n              Service: lam|\n";
+        let first = tpl.replacen("lam|", "lam", 1);
+        assert_eq!(labels_at("template.yaml", &first), vec!["2012-10-17"]);
+        let second = tpl.replacen("Version: |", "Version: ", 1);
+        assert!(labels_at("template.yaml", &second).contains(&"lambda.amazonaws.com".to_string()));
+        let json = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:ListBucket\", \"Resource\": \"*\", \"Condition\": {\"StringLike\": {\"s3:pre|";
+        assert_eq!(labels_at("policy.json", json), vec!["s3:prefix"]);
+        let json = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"*\", \"Condition\": {\"ArnLi|";
+        let ops = labels_at("policy.json", json);
+        assert!(
+            ops.contains(&"ArnLike".to_string()) && ops.contains(&"ArnLikeIfExists".to_string()),
+            "{ops:?}"
+        );
+        let json = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"sqs:SendMessage\", \"Resource\": \"*\", \"Condition\": {\"StringEquals\": {\"aws:SourceAcc|";
+        assert_eq!(labels_at("policy.json", json), vec!["aws:SourceAccount"]);
+    }
 
     #[test]
     fn snippets() {
