@@ -38,7 +38,7 @@ measure() { # name, command...
   local times=() rss=()
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -f "%e %M" -o "$TMP/time" "$@" >/dev/null 2>&1 || true
-    read -r t m < "$TMP/time"
+    read -r t m < <(tail -n 1 "$TMP/time")
     times+=("$t"); rss+=("$m")
   done
   local med; med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')

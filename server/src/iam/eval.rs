@@ -95,6 +95,11 @@ impl Statement {
     /// Whether this statement covers `action` (a name such as `s3:GetObject`, or a pattern: then every
     /// action it matches must be covered for an Allow, and any for a Deny).
     fn applies_to_action(&self, action: &str) -> bool {
+        // A name, not a pattern: plain matching answers both questions.
+        if !glob::has_wildcard(action) {
+            let hit = self.actions.iter().any(|p| glob::matches(p, action, true));
+            return hit != self.not_action;
+        }
         let hit = if self.allow {
             self.actions.iter().any(|p| glob::covers(p, action, true))
         } else {

@@ -114,7 +114,61 @@ pub fn matches(a: &str, s: &str, fold: bool) -> bool {
             a == s
         };
     }
-    intersects(&pattern(a), &literal(s), fold)
+    wild_match(a, s, fold)
+}
+
+/// Wildcard matching without allocation (the usual star-backtracking walk).
+fn wild_match(p: &str, s: &str, fold: bool) -> bool {
+    let p: &[u8] = p.as_bytes();
+    let s: &[u8] = s.as_bytes();
+    // The placeholder is three bytes in UTF-8; treat its first byte as `*` and skip the other two.
+    let ph = {
+        let mut b = [0u8; 4];
+        PLACEHOLDER.encode_utf8(&mut b);
+        b
+    };
+    let is_star = |i: usize| {
+        p[i] == b'*'
+            || (p[i] == ph[0] && p.get(i + 1) == Some(&ph[1]) && p.get(i + 2) == Some(&ph[2]))
+    };
+    let star_len = |i: usize| if p[i] == b'*' { 1 } else { 3 };
+    let eq = |a: u8, b: u8| a == b || (fold && a.eq_ignore_ascii_case(&b));
+    let (mut pi, mut si) = (0usize, 0usize);
+    let mut back: Option<(usize, usize)> = None;
+    while si < s.len() {
+        if pi < p.len() && is_star(pi) {
+            pi += star_len(pi);
+            back = Some((pi, si));
+        } else if pi < p.len() && (p[pi] == b'?' || eq(p[pi], s[si])) {
+            // `?` stands for one character: skip a whole UTF-8 sequence.
+            if p[pi] == b'?' {
+                si += utf8_len(s[si]);
+            } else {
+                si += 1;
+            }
+            pi += 1;
+        } else if let Some((bp, bs)) = back {
+            pi = bp;
+            let next = bs + utf8_len(s[bs]);
+            si = next;
+            back = Some((bp, next));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && is_star(pi) {
+        pi += star_len(pi);
+    }
+    pi == p.len()
+}
+
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
 }
 
 /// Whether every string matched by `b` is matched by `a` (sound: `true` is always right; a few exotic
@@ -177,6 +231,12 @@ mod tests {
         assert!(!matches("s3:Put*", "s3:GetObject", true));
         assert!(matches("*", "", false));
         assert!(matches("a\u{E000}c", "abbbc", false));
+        assert!(matches("*Object*", "GetObjectAcl", false));
+        assert!(!matches("*Object", "GetObjectAcl", false));
+        assert!(matches("a*b*c", "axxbyyc", false));
+        assert!(!matches("a*b*c", "axxbyy", false));
+        assert!(matches("s3:*", "s3:", false));
+        assert!(matches("?", "é", false));
     }
 
     #[test]

@@ -102,6 +102,11 @@ impl ArnTemplate {
 
     /// Whether the template can describe some ARN that the policy pattern `arn` also matches.
     pub fn matches(&self, arn: &Arn) -> bool {
+        self.matches_with(arn, &glob::pattern(arn.resource))
+    }
+
+    /// As [`matches`](Self::matches), with the ARN's resource part already tokenised.
+    pub fn matches_with(&self, arn: &Arn, resource: &[Tok]) -> bool {
         if !glob::matches(arn.service, self.namespace, true) && !arn.service.contains(PLACEHOLDER) {
             return false;
         }
@@ -110,7 +115,7 @@ impl ArnTemplate {
         {
             return false;
         }
-        glob::intersects(&glob::pattern(arn.resource), &self.resource, true)
+        glob::intersects(resource, &self.resource, true)
     }
 
     /// Whether the resource part alone could match (for messages about the region and account fields).

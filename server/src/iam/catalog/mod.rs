@@ -528,8 +528,9 @@ impl Catalog {
     /// The resource types an ARN (or ARN pattern) can denote.
     pub fn resource_types_of(&self, arn: &Arn) -> Vec<(&Service, &ResourceType)> {
         let mut out: Vec<(&Service, &ResourceType)> = Vec::new();
+        let tokens = glob::pattern(arn.resource);
         for (s, r, t) in self.templates(&arn.service.to_ascii_lowercase()) {
-            if t.matches(arn) && !out.iter().any(|(_, o)| std::ptr::eq(*o, r)) {
+            if t.matches_with(arn, &tokens) && !out.iter().any(|(_, o)| std::ptr::eq(*o, r)) {
                 out.push((s, r));
             }
         }
