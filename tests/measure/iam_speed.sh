@@ -35,18 +35,22 @@ python3 -m venv "$TMP/venv" >/dev/null
 
 measure() { # name, command...
   local name="$1"; shift
-  local times=() rss=()
+  local times=() rss=() cpus=()
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$TMP/time" "$@" >/dev/null 2>&1 || true
-    read -r t m < <(tail -n 1 "$TMP/time")
-    times+=("$t"); rss+=("$m")
+    /usr/bin/time -f "%e %M %U %S" -o "$TMP/time" "$@" >/dev/null 2>&1 || true
+    read -r t m u s < <(tail -n 1 "$TMP/time")
+    times+=("$t"); rss+=("$m"); cpus+=("$(python3 -c "print($u + $s)")")
   done
   local med; med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   local mem; mem=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
-  echo "$name: median ${med}s over $RUNS runs (all: ${times[*]}), peak RSS $((mem / 1024)) MiB" >&2
-  echo "$med"
+  local cpu; cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "$name: median wall ${med}s over $RUNS runs (all: ${times[*]}), median CPU (user+sys) ${cpu}s, peak RSS $((mem / 1024)) MiB" >&2
+  echo "$med $cpu"
 }
 
 ours=$(measure "lambda-ls check" "$BIN" check --format json --fail-on never --no-ignore "$TMP/policies")
 theirs=$(measure "parliament" "$TMP/venv/bin/parliament" --directory "$TMP/policies" --include_policy_extension .json)
-python3 -c "print(f'lambda-ls is {float($theirs) / max(float($ours), 1e-3):.1f}x faster than parliament')"
+read -r ow oc <<< "$ours"
+read -r tw tc <<< "$theirs"
+echo "uptime: $(uptime)"
+python3 -c "print(f'lambda-ls is {$tw / max($ow, 1e-3):.1f}x faster than parliament in wall time, {$tc / max($oc, 1e-3):.1f}x in CPU time')"

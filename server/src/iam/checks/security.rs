@@ -344,10 +344,20 @@ fn sensitive_actions(cx: &DocCx, s: &Stmt, out: &mut Vec<Finding>) {
                 ),
             ));
         }
-        let creds: Vec<&&str> = CREDENTIAL_ACTIONS
-            .iter()
-            .filter(|c| glob::matches(t, c, true))
-            .collect();
+        let prefix = t.split(':').next().unwrap_or("");
+        let creds: Vec<&&str> = if glob::has_wildcard(prefix)
+            || CREDENTIAL_ACTIONS.iter().any(|c| {
+                c.split(':')
+                    .next()
+                    .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+            }) {
+            CREDENTIAL_ACTIONS
+                .iter()
+                .filter(|c| glob::matches(t, c, true))
+                .collect()
+        } else {
+            Vec::new()
+        };
         if let Some(first) = creds.first() {
             out.push(Finding::new(
                 &CREDENTIALS_EXPOSURE,
