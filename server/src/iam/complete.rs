@@ -543,6 +543,32 @@ mod tests {
         completion(&p, at).into_iter().map(|i| i.label).collect()
     }
 
+    /// Completion and hover answer (or not) at every offset of broken, multi-byte text, without panicking.
+    #[test]
+    fn never_panics_at_any_offset() {
+        let texts = [
+            "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:Get😀\", 'x\", \"Resource\": \"arn:aws:s3:::é/*\", \"Condition\": {\"StringEquals\": {\"aws:So",
+            "Resources:\n  R:\n    Properties:\n      PolicyDocument:\n        Statement:\n- 'Effect: \"😀\n    - Action: [s3:Get, \"é\n  Condition: {StringLike: {aws:Sou\n\"",
+            "\"\n'\n\"'\"Statement\":\"",
+        ];
+        for (name, text) in [
+            ("policy.json", texts[0]),
+            ("template.yaml", texts[1]),
+            ("policy.json", texts[2]),
+            ("serverless.yml", texts[1]),
+        ] {
+            let p = crate::workspace::parse(
+                std::path::Path::new(name),
+                std::sync::Arc::from(text),
+                None,
+            );
+            for at in 0..=text.len() {
+                let _ = completion(&p, at);
+                let _ = crate::iam::hover::hover(&p, at);
+            }
+        }
+    }
+
     #[test]
     fn values_keys_and_principals() {
         let tpl = "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: |\n        Statement:\n          - Effect: Al\n            Principal:\n              Service: lam|\n";

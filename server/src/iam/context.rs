@@ -116,8 +116,8 @@ fn scan(text: &str, from: usize, to: usize) -> (Vec<String>, bool, bool) {
                         break;
                     }
                 }
-                let s = &text[j + 1..end];
-                let after = text[end + 1..to].trim_start();
+                let s = text.get(j + 1..end).unwrap_or("");
+                let after = text.get(end + 1..to).unwrap_or("").trim_start();
                 if level == 0 && seeking_key && after.starts_with(':') {
                     if at_key.is_none() {
                         at_key = Some(comma);
@@ -156,7 +156,8 @@ fn scan(text: &str, from: usize, to: usize) -> (Vec<String>, bool, bool) {
                         }
                         if !comma {
                             keys.push(
-                                text[j..i]
+                                text.get(j..i)
+                                    .unwrap_or("")
                                     .trim()
                                     .trim_matches(|c| c == '"' || c == '\'')
                                     .to_string(),
