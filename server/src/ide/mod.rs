@@ -101,12 +101,13 @@ pub struct Symbol {
 pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem> {
     let mut out = Vec::new();
     out.extend(crate::handler::ide::completion(file, offset, env));
+    out.extend(crate::iam::complete::completion(file, offset));
     out
 }
 
 /// Hover at `offset`.
 pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
-    crate::handler::ide::hover(file, offset, env)
+    crate::handler::ide::hover(file, offset, env).or_else(|| crate::iam::hover::hover(file, offset))
 }
 
 /// Where the thing at `offset` is defined.
