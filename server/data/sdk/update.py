@@ -132,9 +132,12 @@ def resources(boto3_dir, xform):
             for cname, c in sorted(r.get("hasMany", {}).items()):
                 op = c.get("request", {}).get("operation")
                 if op:
+                    # Batch actions (`bucket.objects.delete()`) belong to the collection's resource type.
+                    rtype = c.get("resource", {}).get("type", "")
+                    actions = model.get("resources", {}).get(rtype, {}).get("batchActions", {})
                     batch = {xform(b): v.get("request", {}).get("operation", "")
-                             for b, v in sorted(c.get("batchActions", {}).items())}
-                    entry.setdefault("m", {})[xform(cname)] = [op, c.get("resource", {}).get("type", ""), batch]
+                             for b, v in sorted(actions.items())}
+                    entry.setdefault("m", {})[xform(cname)] = [op, rtype, batch]
             if entry:
                 svc[name] = entry
         out[svc_dir.name] = svc
