@@ -210,7 +210,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 let inputs: Vec<check::Input> = collected
                     .files
                     .into_iter()
-                    .filter(|p| check::is_data_file(p))
+                    .filter(|p| check::is_data_file(p) || lambda_ls::privilege::is_code_file(p))
                     .map(|p| check::Input::from_path(p, shared_cwd.clone()))
                     .collect();
                 options.not_ours = total - inputs.len();

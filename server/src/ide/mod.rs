@@ -107,7 +107,9 @@ pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem
 
 /// Hover at `offset`.
 pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
-    crate::handler::ide::hover(file, offset, env).or_else(|| crate::iam::hover::hover(file, offset))
+    crate::handler::ide::hover(file, offset, env)
+        .or_else(|| crate::iam::hover::hover(file, offset))
+        .or_else(|| crate::privilege::hover(file, offset, env))
 }
 
 /// Where the thing at `offset` is defined.

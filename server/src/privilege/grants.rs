@@ -24,6 +24,8 @@ pub struct Granted {
     pub label: String,
     /// Written by the user in this config (not expanded from a SAM template, a managed policy or a default).
     pub written: bool,
+    /// The written `Action` items, resolved, with their spans.
+    pub action_spans: Vec<(String, Span)>,
 }
 
 #[derive(Clone, Debug)]
@@ -197,11 +199,17 @@ impl<'a> Builder<'a> {
                 return Err("a statement is computed at deploy time".into());
             }
             if let Some(st) = evaluation_form(d, node)? {
+                let action_spans = crate::iam::model::Stmt::new(0, node)
+                    .actions(d.dialect)
+                    .into_iter()
+                    .map(|(v, r)| (r.text, v.span.clone()))
+                    .collect();
                 self.out.push(Granted {
                     st,
                     span: node.span.clone(),
                     label: label.to_string(),
                     written,
+                    action_spans,
                 });
             }
         }
@@ -217,6 +225,7 @@ impl<'a> Builder<'a> {
                         span: span.clone(),
                         label: format!("managed policy `{}`", m.name),
                         written: false,
+                        action_spans: Vec::new(),
                     });
                 }
                 Ok(())
@@ -244,6 +253,7 @@ impl<'a> Builder<'a> {
             span,
             label: label.to_string(),
             written: false,
+            action_spans: Vec::new(),
         });
     }
 

@@ -2,13 +2,14 @@
 
 use super::Rule;
 
-fn families() -> [&'static [&'static Rule]; 5] {
+fn families() -> [&'static [&'static Rule]; 6] {
     [
         crate::syntax::RULES,
         crate::iam::rules(),
         crate::function::RULES,
         crate::suppress::RULES,
         crate::handler::RULES,
+        crate::privilege::RULES,
     ]
 }
 

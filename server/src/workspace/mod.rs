@@ -153,8 +153,10 @@ pub fn analyze(file: &Parsed, env: &Env) -> Vec<Finding> {
             for f in crate::function::model::functions(file) {
                 crate::handler::check_function(&f, env.files, &mut out);
             }
+            crate::privilege::check_config(&ctx, &mut out);
         }
-        FileKind::Code(_) | FileKind::Other => {}
+        FileKind::Code(_) => crate::privilege::check_code(&ctx, &mut out),
+        FileKind::Other => {}
     }
     crate::suppress::apply(file, &mut out);
     env.config.apply(&mut out);
