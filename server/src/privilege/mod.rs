@@ -7,6 +7,7 @@
 
 pub mod analyze;
 pub mod calls;
+pub mod cli;
 pub mod fix;
 pub mod grants;
 pub mod managed;

@@ -26,14 +26,14 @@ pub fn suggest(config: &Parsed, function: &str, env: &Env) -> Option<Suggestion>
     let subject = subjects(config, env)
         .into_iter()
         .find(|s| s.f.name == function)?;
-    Some(build(&subject))
+    Some(build(&subject, env.files))
 }
 
 fn line_of(text: &str, at: usize) -> usize {
     text.get(..at).map_or(1, |t| t.matches('\n').count() + 1)
 }
 
-fn build(s: &Subject) -> Suggestion {
+fn build(s: &Subject, files: &dyn crate::workspace::FileSource) -> Suggestion {
     let mut groups: Groups = BTreeMap::new();
     let mut templates: BTreeSet<String> = BTreeSet::new();
     let mut unmapped = Vec::new();
@@ -46,7 +46,7 @@ fn build(s: &Subject) -> Suggestion {
             .unwrap_or(&file.path)
             .display()
             .to_string();
-        let text = std::fs::read_to_string(&file.path).unwrap_or_default();
+        let text = files.read(&file.path).unwrap_or_default();
         for c in file.calls() {
             calls += 1;
             let op = sdk().operation(c.op);
@@ -98,8 +98,9 @@ fn build(s: &Subject) -> Suggestion {
                 ResourceExpr::GetAttArn(id) | ResourceExpr::Ref(id) => id.clone(),
                 ResourceExpr::Sub(s) => s
                     .split("${")
-                    .nth(1)
-                    .and_then(|r| r.split('}').next())
+                    .skip(1)
+                    .filter_map(|r| r.split('}').next())
+                    .find(|v| !v.contains(':') && !v.contains('.'))
                     .unwrap_or("")
                     .to_string(),
                 _ => return false,
