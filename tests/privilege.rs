@@ -54,7 +54,13 @@ fn missing_permission_on_a_call_with_fix_hover_and_live_update() {
         .expect("codeAction");
     let fix = actions
         .as_array()
-        .and_then(|a| a.iter().find(|x| x["title"].as_str().is_some_and(|t| t.contains("S3WritePolicy"))))
+        .and_then(|a| {
+            a.iter().find(|x| {
+                x["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("S3WritePolicy"))
+            })
+        })
         .expect("grant fix")
         .clone();
     let edits = fix["edit"]["changes"][tpl.as_str()]
@@ -75,12 +81,19 @@ fn missing_permission_on_a_call_with_fix_hover_and_live_update() {
             json!({"textDocument": {"uri": app}, "position": {"line": hl, "character": hc + 2}}),
         )
         .expect("hover");
-    let md = hover["contents"]["value"].as_str().unwrap_or("").to_string();
+    let md = hover["contents"]["value"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     assert!(md.contains("`s3:GetObject`"), "{md}");
-    assert!(md.contains("function `Fn` (template.yaml:5): `s3:GetObject` allowed"), "{md}");
+    assert!(
+        md.contains("function `Fn` (template.yaml:5): `s3:GetObject` allowed"),
+        "{md}"
+    );
 
     // Applying the fix in the template clears the diagnostic in the code, live.
-    let insert_at = read_only.find("BucketName: !Ref Uploads\n").expect("at") + "BucketName: !Ref Uploads".len();
+    let insert_at = read_only.find("BucketName: !Ref Uploads\n").expect("at")
+        + "BucketName: !Ref Uploads".len();
     let fixed = format!(
         "{}{}{}",
         &read_only[..insert_at],
@@ -134,7 +147,10 @@ fn wildcard_hint_in_the_template_narrows_to_the_code() {
         .expect("codeAction");
     let fix = actions
         .as_array()
-        .and_then(|a| a.iter().find(|x| x["title"].as_str().is_some_and(|t| t.starts_with("Narrow"))))
+        .and_then(|a| {
+            a.iter()
+                .find(|x| x["title"].as_str().is_some_and(|t| t.starts_with("Narrow")))
+        })
         .expect("narrow fix");
     assert_eq!(
         fix["edit"]["changes"][uri.as_str()][0]["newText"],
@@ -147,7 +163,11 @@ fn findings(dir: &std::path::Path, args: &[&str]) -> Vec<Value> {
     let mut all = vec!["check", "--format", "json", "--fail-on", "never"];
     all.extend_from_slice(args);
     let out = run(dir, &all);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
     doc["findings"].as_array().cloned().unwrap_or_default()
 }
@@ -158,7 +178,10 @@ fn check_reports_code_that_a_template_references() {
     let project = Project::new(&[
         ("template.yaml", &tpl),
         ("app.py", APP),
-        ("unrelated.py", "import boto3\nboto3.client('sqs').send_message(QueueUrl='q', MessageBody='m')\n"),
+        (
+            "unrelated.py",
+            "import boto3\nboto3.client('sqs').send_message(QueueUrl='q', MessageBody='m')\n",
+        ),
     ]);
     for args in [&["template.yaml"][..], &["."][..], &["app.py"][..]] {
         let f = findings(project.path(), args);
@@ -182,14 +205,19 @@ fn unknown_roles_give_no_findings() {
         let project = Project::new(&[("template.yaml", tpl), ("app.py", APP)]);
         let f = findings(project.path(), &["."]);
         assert!(
-            !f.iter().any(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("privilege/"))),
+            !f.iter().any(|f| f["rule"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("privilege/"))),
             "{tpl}: {f:?}"
         );
     }
     let sls = "service: s\nprovider:\n  name: aws\n  runtime: python3.13\n  iam:\n    role:\n      statements: ${file(./iam.yml)}\nfunctions:\n  up:\n    handler: app.handler\n";
     let project = Project::new(&[("serverless.yml", sls), ("app.py", APP)]);
     let f = findings(project.path(), &["."]);
-    assert!(!f.iter().any(|f| f["rule"] == "privilege/not-allowed"), "{f:?}");
+    assert!(
+        !f.iter().any(|f| f["rule"] == "privilege/not-allowed"),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -245,7 +273,14 @@ fn imported_helpers_count_for_the_function_that_uses_them() {
     let msgs: Vec<String> = f
         .iter()
         .filter(|f| f["rule"] == "privilege/not-allowed")
-        .map(|f| format!("{}:{} {}", f["path"].as_str().unwrap_or(""), f["start"]["line"], f["message"].as_str().unwrap_or("")))
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["path"].as_str().unwrap_or(""),
+                f["start"]["line"],
+                f["message"].as_str().unwrap_or("")
+            )
+        })
         .collect();
     assert_eq!(
         msgs,
@@ -258,8 +293,15 @@ fn policy_suggest_prints_json_and_sam_forms() {
     let tpl = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Uploads:\n    Type: AWS::S3::Bucket\n  Orders:\n    Type: AWS::DynamoDB::Table\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Handler: app.handler\n      Environment:\n        Variables:\n          BUCKET: !Ref Uploads\n          TABLE: !Ref Orders\n";
     let code = "import os\nimport boto3\n\ns3 = boto3.client(\"s3\")\ntable = boto3.resource(\"dynamodb\").Table(os.environ[\"TABLE\"])\n\ndef handler(event, context):\n    s3.put_object(Bucket=os.environ[\"BUCKET\"], Key=\"k\")\n    table.query(KeyConditionExpression=\"x\")\n    boto3.client(\"sns\").publish(TopicArn=\"arn:aws:sns:us-east-1:123456789012:t\", Message=\"m\")\n";
     let project = Project::new(&[("template.yaml", tpl), ("app.py", code)]);
-    let out = run(project.path(), &["policy", "suggest", "Fn", "--format", "json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        project.path(),
+        &["policy", "suggest", "Fn", "--format", "json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc: Value = serde_json::from_slice(&out.stdout).expect("json policy");
     assert_eq!(doc["Version"], "2012-10-17");
     let stmts = doc["Statement"].as_array().expect("statements");
@@ -282,11 +324,20 @@ fn policy_suggest_prints_json_and_sam_forms() {
         by_action("sns:Publish")["Resource"],
         "arn:aws:sns:us-east-1:123456789012:t"
     );
-    let out = run(project.path(), &["policy", "suggest", "Fn", "--format", "sam"]);
+    let out = run(
+        project.path(),
+        &["policy", "suggest", "Fn", "--format", "sam"],
+    );
     let sam = String::from_utf8_lossy(&out.stdout);
     assert!(sam.starts_with("Policies:\n"), "{sam}");
-    assert!(sam.contains("  - DynamoDBReadPolicy:\n      TableName: !Ref Orders\n"), "{sam}");
-    assert!(sam.contains("  - S3WritePolicy:\n      BucketName: !Ref Uploads\n"), "{sam}");
+    assert!(
+        sam.contains("  - DynamoDBReadPolicy:\n      TableName: !Ref Orders\n"),
+        "{sam}"
+    );
+    assert!(
+        sam.contains("  - S3WritePolicy:\n      BucketName: !Ref Uploads\n"),
+        "{sam}"
+    );
     assert!(sam.contains("Action: sns:Publish"), "{sam}");
     assert!(!sam.contains("Action: s3:PutObject"), "{sam}");
     let missing = run(project.path(), &["policy", "suggest", "Nope"]);

@@ -14,10 +14,10 @@ pub mod text;
 pub use located::{Located, LocatedRelated, Pos};
 
 use crate::config::{ConfigError, Resolver};
+use crate::handler::paths::normalize;
 use crate::rules::{Finding, Severity};
 use crate::workspace::{self, Env, FileKind, Files};
 use rayon::prelude::*;
-use crate::handler::paths::normalize;
 use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

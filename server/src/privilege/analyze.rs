@@ -251,8 +251,7 @@ fn usage(s: &Subject) -> Usage {
         for unk in file.unknown() {
             match unk.service {
                 Some(svc) => {
-                    u.unknown_prefixes
-                        .insert(sdk().service(svc).prefix.clone());
+                    u.unknown_prefixes.insert(sdk().service(svc).prefix.clone());
                 }
                 None => u.opaque = true,
             }
@@ -260,6 +259,9 @@ fn usage(s: &Subject) -> Usage {
     }
     u
 }
+
+/// A written statement's action patterns (with spans) and the functions it applies to.
+type Shared = (Vec<(String, Span)>, Vec<usize>);
 
 /// Hints on written wildcard grants wider than what every function using them needs.
 pub fn check_config(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -269,7 +271,7 @@ pub fn check_config(ctx: &Ctx, out: &mut Vec<Finding>) {
     let subjects = subjects(ctx.file, ctx.env);
     let usages: Vec<Usage> = subjects.iter().map(usage).collect();
     // Written statements by span → (action patterns with spans, functions using them).
-    let mut shared: HashMap<Span, (Vec<(String, Span)>, Vec<usize>)> = HashMap::new();
+    let mut shared: HashMap<Span, Shared> = HashMap::new();
     for (i, s) in subjects.iter().enumerate() {
         let Grants::Known(granted) = &s.grants else {
             continue;
@@ -301,9 +303,10 @@ pub fn check_config(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             }
             let lower = prefix.to_ascii_lowercase();
-            if users.iter().any(|&i| {
-                usages[i].opaque || usages[i].unknown_prefixes.contains(&lower)
-            }) {
+            if users
+                .iter()
+                .any(|&i| usages[i].opaque || usages[i].unknown_prefixes.contains(&lower))
+            {
                 continue;
             }
             let used: BTreeSet<String> = users

@@ -64,15 +64,19 @@ fn suggest(args: SuggestArgs) -> u8 {
         },
     };
     let path = crate::handler::paths::normalize(&std::path::absolute(&path).unwrap_or(path));
-    let text = match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| {
-        crate::workspace::decode(b).map_err(|f| f.message)
-    }) {
+    let text = match std::fs::read(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|b| crate::workspace::decode(b).map_err(|f| f.message))
+    {
         Ok(t) => t,
         Err(e) => return err(format!("{}: {e}", path.display())),
     };
     let parsed = crate::workspace::parse(&path, text, None);
     if !matches!(parsed.kind, FileKind::Template | FileKind::Serverless) {
-        return err(format!("{} is not a template or serverless.yml", shown(&path, &cwd)));
+        return err(format!(
+            "{} is not a template or serverless.yml",
+            shown(&path, &cwd)
+        ));
     }
     let files = Files::new();
     files.set_roots(vec![cwd.clone()]);

@@ -71,8 +71,11 @@ pub fn grant(
                 Some(_) => None,
                 None => {
                     let props = f.properties?;
-                    let (span, new_text) =
-                        add_key(text, props, &format!("Policies:\n{}", indent_lines(&item, 2)))?;
+                    let (span, new_text) = add_key(
+                        text,
+                        props,
+                        &format!("Policies:\n{}", indent_lines(&item, 2)),
+                    )?;
                     Some(edit(span, new_text, title))
                 }
             }
@@ -103,7 +106,11 @@ pub fn grant(
             );
             let (span, new_text) = match props.get("Policies") {
                 Some(p) => append_item(text, p, &policy)?,
-                None => add_key(text, props, &format!("Policies:\n{}", indent_lines(&policy, 2)))?,
+                None => add_key(
+                    text,
+                    props,
+                    &format!("Policies:\n{}", indent_lines(&policy, 2)),
+                )?,
             };
             Some(edit(span, new_text, title))
         }
@@ -230,7 +237,11 @@ impl ResourceExpr {
             ResourceExpr::Ref(id) => format!("!Ref {id}"),
             ResourceExpr::List(items) => format!(
                 "[{}]",
-                items.iter().map(|i| i.yaml()).collect::<Vec<_>>().join(", ")
+                items
+                    .iter()
+                    .map(|i| i.yaml())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
@@ -262,14 +273,25 @@ pub fn resource_for(
 }
 
 /// The `Resource` value for the actions: narrowed when the resource is known, `"*"` otherwise.
-fn resource_expr(kind: FileKind, res: Option<&Res>, service_id: &str, actions: &[String]) -> ResourceExpr {
+fn resource_expr(
+    kind: FileKind,
+    res: Option<&Res>,
+    service_id: &str,
+    actions: &[String],
+) -> ResourceExpr {
     use ResourceExpr as E;
     let Some(res) = res else {
         return E::Star;
     };
     let cf = kind == FileKind::Template;
     let partition = if cf { "${AWS::Partition}" } else { "aws" };
-    let sub = |s: String| if cf || s.contains("${") { E::Sub(s) } else { E::Plain(s) };
+    let sub = |s: String| {
+        if cf || s.contains("${") {
+            E::Sub(s)
+        } else {
+            E::Plain(s)
+        }
+    };
     let kinds: Vec<&str> = actions.iter().flat_map(|a| resource_kinds(a)).collect();
     let object = kinds.contains(&"object");
     let bucket = kinds.contains(&"bucket");
@@ -398,7 +420,11 @@ pub(crate) fn sam_template_for(
     sam_template(service_id, actions, &res)
 }
 
-fn sam_template(service_id: &str, actions: &[String], res: &Res) -> Option<(&'static str, &'static str, String)> {
+fn sam_template(
+    service_id: &str,
+    actions: &[String],
+    res: &Res,
+) -> Option<(&'static str, &'static str, String)> {
     let Res::Logical(id, ty) = res else {
         return None;
     };
@@ -409,7 +435,11 @@ fn sam_template(service_id: &str, actions: &[String], res: &Res) -> Option<(&'st
             format!("!Ref {id}"),
         ),
         ("dynamodb", "AWS::DynamoDB::Table" | "AWS::Serverless::SimpleTable") => (
-            &["DynamoDBReadPolicy", "DynamoDBWritePolicy", "DynamoDBCrudPolicy"],
+            &[
+                "DynamoDBReadPolicy",
+                "DynamoDBWritePolicy",
+                "DynamoDBCrudPolicy",
+            ],
             "TableName",
             format!("!Ref {id}"),
         ),
@@ -428,17 +458,21 @@ fn sam_template(service_id: &str, actions: &[String], res: &Res) -> Option<(&'st
             "FunctionName",
             format!("!Ref {id}"),
         ),
-        ("stepfunctions", "AWS::Serverless::StateMachine" | "AWS::StepFunctions::StateMachine") => (
-            &["StepFunctionsExecutionPolicy"],
-            "StateMachineName",
-            format!("!GetAtt {id}.Name"),
-        ),
+        ("stepfunctions", "AWS::Serverless::StateMachine" | "AWS::StepFunctions::StateMachine") => {
+            (
+                &["StepFunctionsExecutionPolicy"],
+                "StateMachineName",
+                format!("!GetAtt {id}.Name"),
+            )
+        }
         ("secretsmanager", "AWS::SecretsManager::Secret") => (
             &["AWSSecretsManagerGetSecretValuePolicy"],
             "SecretArn",
             format!("!Ref {id}"),
         ),
-        ("kinesis", "AWS::Kinesis::Stream") => (&["KinesisCrudPolicy"], "StreamName", format!("!Ref {id}")),
+        ("kinesis", "AWS::Kinesis::Stream") => {
+            (&["KinesisCrudPolicy"], "StreamName", format!("!Ref {id}"))
+        }
         _ => return None,
     };
     candidates.iter().find_map(|name| {

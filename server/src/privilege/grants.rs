@@ -61,10 +61,7 @@ impl Grants {
 
     /// Whether every action is allowed (`Action: "*"` on `Resource: "*"`): nothing to report then.
     pub fn star_wide(&self) -> bool {
-        match self.decide("*") {
-            Some(Decision::Allowed) => true,
-            _ => false,
-        }
+        matches!(self.decide("*"), Some(Decision::Allowed))
     }
 }
 
@@ -266,10 +263,15 @@ impl<'a> Builder<'a> {
                 if name == "Ref" {
                     let id = arg.as_str().unwrap_or("");
                     if self.resource_type(id) == Some("AWS::IAM::ManagedPolicy") {
-                        let span = self.resource(id).map(|r| r.span.clone()).unwrap_or_default();
+                        let span = self
+                            .resource(id)
+                            .map(|r| r.span.clone())
+                            .unwrap_or_default();
                         return self.docs_within(&span, &format!("managed policy `{id}`"), true);
                     }
-                    return Err(format!("the managed policy `!Ref {id}` is not in this template"));
+                    return Err(format!(
+                        "the managed policy `!Ref {id}` is not in this template"
+                    ));
                 }
                 if name == "Fn::Sub" {
                     if let Some(s) = arg.as_str().or_else(|| arg.as_seq()?.first()?.as_str()) {
@@ -344,12 +346,16 @@ impl<'a> Builder<'a> {
         let props = res.get("Properties");
         if let Some(policies) = props.and_then(|p| p.get("Policies")) {
             let Some(items) = policies.as_seq() else {
-                return Err(format!("the policies of role `{id}` are computed at deploy time"));
+                return Err(format!(
+                    "the policies of role `{id}` are computed at deploy time"
+                ));
             };
             for item in items {
                 match item.get("PolicyDocument") {
                     Some(d) if matches!(d.kind, ValueKind::Map(_)) => {}
-                    Some(d) if d.as_str().is_some() || d.as_intrinsic().is_some_and(|(n, _)| n == "Fn::Sub") => {}
+                    Some(d)
+                        if d.as_str().is_some()
+                            || d.as_intrinsic().is_some_and(|(n, _)| n == "Fn::Sub") => {}
                     _ => {
                         return Err(format!(
                             "a policy of role `{id}` is computed at deploy time"
@@ -373,7 +379,9 @@ impl<'a> Builder<'a> {
         }
         if let Some(arns) = props.and_then(|p| p.get("ManagedPolicyArns")) {
             let Some(items) = arns.as_seq() else {
-                return Err(format!("the managed policies of role `{id}` are computed at deploy time"));
+                return Err(format!(
+                    "the managed policies of role `{id}` are computed at deploy time"
+                ));
             };
             for item in items {
                 self.managed_value(item)?;
@@ -400,9 +408,9 @@ impl<'a> Builder<'a> {
                     .unwrap_or_default()
                     .into_iter()
                     .chain(p.get("RoleName"));
-                let hit = names.into_iter().any(|n| {
-                    locate::ref_target(n) == Some(id) || n.as_str() == Some(id)
-                });
+                let hit = names
+                    .into_iter()
+                    .any(|n| locate::ref_target(n) == Some(id) || n.as_str() == Some(id));
                 hit.then_some((k.text.as_str(), r))
             })
             .collect();
@@ -444,13 +452,21 @@ impl<'a> Builder<'a> {
         let managed = &sdk().sam_managed;
         let names = |v: Option<&serde_json::Value>| -> Vec<String> {
             v.and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let mut add = names(managed.get("always"));
         let props = f.properties;
         let globals = self.root.get_path(&["Globals", "Function"]);
-        let prop = |k: &str| props.and_then(|p| p.get(k)).or_else(|| globals.and_then(|g| g.get(k)));
+        let prop = |k: &str| {
+            props
+                .and_then(|p| p.get(k))
+                .or_else(|| globals.and_then(|g| g.get(k)))
+        };
         if prop("Tracing").and_then(|t| t.as_str()) == Some("Active") {
             add.extend(names(managed.get("tracing")));
         }
@@ -466,7 +482,11 @@ impl<'a> Builder<'a> {
         if let Some(dlq) = prop("DeadLetterQueue") {
             let kind = dlq.get("Type").and_then(|t| t.as_str()).unwrap_or("");
             let actions = names(sdk().platform.get("dead_letter").and_then(|d| d.get(kind)));
-            self.platform(&actions, dlq.span.clone(), "the dead-letter queue SAM grants");
+            self.platform(
+                &actions,
+                dlq.span.clone(),
+                "the dead-letter queue SAM grants",
+            );
         }
         Ok(())
     }
@@ -474,6 +494,19 @@ impl<'a> Builder<'a> {
     // ---- serverless.yml ----
 
     fn serverless(&mut self, f: &FunctionConfig) -> R {
+        // Lift's constructs grant their functions access to what they create (queues, buckets, …).
+        let lift = self
+            .root
+            .get("plugins")
+            .map(|p| p.one_or_many())
+            .unwrap_or_default()
+            .iter()
+            .any(|p| p.as_str().is_some_and(|s| s.contains("lift")));
+        if self.root.get("constructs").is_some() || lift {
+            return Err(
+                "Serverless Lift constructs add permissions lambda-ls does not model".into(),
+            );
+        }
         let provider = self.root.get("provider");
         let custom = f
             .node
@@ -487,7 +520,10 @@ impl<'a> Builder<'a> {
         if let Some(role) = custom {
             return self.role_value(role);
         }
-        for path in [&["iam", "role", "statements"][..], &["iamRoleStatements"][..]] {
+        for path in [
+            &["iam", "role", "statements"][..],
+            &["iamRoleStatements"][..],
+        ] {
             if let Some(v) = provider.and_then(|p| p.get_path(path)) {
                 if v.as_seq().is_none() {
                     return Err("the role statements are computed at deploy time".into());
@@ -524,7 +560,11 @@ impl<'a> Builder<'a> {
         let platform = &sdk().platform;
         let list = |v: Option<&serde_json::Value>| -> Vec<String> {
             v.and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let mut actions = list(platform.get("always"));
@@ -534,7 +574,11 @@ impl<'a> Builder<'a> {
         if f.node.get("vpc").is_some() || provider.and_then(|p| p.get("vpc")).is_some() {
             actions.extend(list(platform.get("vpc")));
         }
-        self.platform(&actions, f.name_span.clone(), "the role the Serverless Framework creates");
+        self.platform(
+            &actions,
+            f.name_span.clone(),
+            "the role the Serverless Framework creates",
+        );
         Ok(())
     }
 }
@@ -593,13 +637,30 @@ mod tests {
     #[test]
     fn unknown_roles_and_policies() {
         let by_arn = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Role: arn:aws:iam::123456789012:role/r\n";
-        assert!(matches!(grants("template.yaml", by_arn, "Fn"), Grants::Unknown(_)));
+        assert!(matches!(
+            grants("template.yaml", by_arn, "Fn"),
+            Grants::Unknown(_)
+        ));
         let customer = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Policies:\n        - arn:aws:iam::123456789012:policy/mine\n";
-        assert!(matches!(grants("template.yaml", customer, "Fn"), Grants::Unknown(_)));
+        assert!(matches!(
+            grants("template.yaml", customer, "Fn"),
+            Grants::Unknown(_)
+        ));
         let param = "Parameters:\n  R: {Type: String}\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Role: !Ref R\n";
-        assert!(matches!(grants("template.yaml", param, "Fn"), Grants::Unknown(_)));
+        assert!(matches!(
+            grants("template.yaml", param, "Fn"),
+            Grants::Unknown(_)
+        ));
         let file = "service: s\nprovider:\n  name: aws\n  iam:\n    role:\n      statements: ${file(./iam.yml)}\nfunctions:\n  f:\n    handler: h.h\n";
-        assert!(matches!(grants("serverless.yml", file, "f"), Grants::Unknown(_)));
+        assert!(matches!(
+            grants("serverless.yml", file, "f"),
+            Grants::Unknown(_)
+        ));
+        let lift = "service: s\nprovider:\n  name: aws\nconstructs:\n  jobs:\n    type: queue\nfunctions:\n  f:\n    handler: h.h\nplugins:\n  - serverless-lift\n";
+        assert!(matches!(
+            grants("serverless.yml", lift, "f"),
+            Grants::Unknown(_)
+        ));
     }
 
     #[test]

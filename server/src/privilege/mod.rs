@@ -19,8 +19,8 @@ pub mod suggest;
 pub use rules::RULES;
 
 use crate::handler::paths::normalize;
-use crate::ide::Hover;
 use crate::iam::eval::Decision;
+use crate::ide::Hover;
 use crate::rules::Finding;
 use crate::workspace::{Ctx, Env, FileKind, FileSource, Parsed};
 use std::collections::HashSet;
@@ -120,7 +120,9 @@ pub fn code_inputs(inputs: &[PathBuf], files: &dyn FileSource) -> HashSet<PathBu
             Some(crate::syntax::Lang::Json | crate::syntax::Lang::Yaml) => configs.push(p.clone()),
             Some(_) => code.push(normalize(p)),
             None => {
-                if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("template")) {
+                if p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("template"))
+                {
                     configs.push(p.clone());
                 }
             }

@@ -35,7 +35,10 @@ impl CodeFile {
         self.calls.calls.iter().filter(|c| self.includes(&c.scope))
     }
     pub fn unknown(&self) -> impl Iterator<Item = &calls::Unknown> {
-        self.calls.unknown.iter().filter(|c| self.includes(&c.scope))
+        self.calls
+            .unknown
+            .iter()
+            .filter(|c| self.includes(&c.scope))
     }
 }
 
@@ -54,7 +57,12 @@ impl Code {
 }
 
 fn analysable(lang: Option<Lang>) -> Option<Lang> {
-    lang.filter(|l| matches!(l, Lang::Python | Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Go))
+    lang.filter(|l| {
+        matches!(
+            l,
+            Lang::Python | Lang::JavaScript | Lang::TypeScript | Lang::Tsx | Lang::Go
+        )
+    })
 }
 
 /// The code `f` (declared in `config`) runs.
@@ -220,7 +228,10 @@ fn python_import(
         let mut named_modules = Vec::new();
         for n in &import.names {
             if let Some(p) = first_file(
-                vec![module.join(format!("{n}.py")), module.join(n).join("__init__.py")],
+                vec![
+                    module.join(format!("{n}.py")),
+                    module.join(n).join("__init__.py"),
+                ],
                 files,
             ) {
                 named_modules.push(p);
@@ -252,7 +263,11 @@ fn python_import(
 }
 
 /// A package of the same Go module: `module example.com/app` + `example.com/app/internal/db`.
-fn go_import(from: &Path, import: &calls::Import, files: &dyn FileSource) -> Vec<(PathBuf, Vec<String>)> {
+fn go_import(
+    from: &Path,
+    import: &calls::Import,
+    files: &dyn FileSource,
+) -> Vec<(PathBuf, Vec<String>)> {
     for dir in from.ancestors().skip(1) {
         let gomod = dir.join("go.mod");
         let Some(text) = files.read(&gomod) else {
@@ -265,7 +280,11 @@ fn go_import(from: &Path, import: &calls::Import, files: &dyn FileSource) -> Vec
         else {
             return Vec::new();
         };
-        let Some(rest) = import.spec.strip_prefix(module).and_then(|r| r.strip_prefix('/')) else {
+        let Some(rest) = import
+            .spec
+            .strip_prefix(module)
+            .and_then(|r| r.strip_prefix('/'))
+        else {
             return Vec::new();
         };
         let pkg = dir.join(rest);

@@ -186,34 +186,21 @@ fn load() -> Sdk {
         let mut out = HashMap::new();
         for (name, t) in types.as_object().into_iter().flatten() {
             let mut rt = ResourceType::default();
-            for (m, a) in t
-                .get("a")
-                .and_then(|a| a.as_object())
-                .into_iter()
-                .flatten()
-            {
+            for (m, a) in t.get("a").and_then(|a| a.as_object()).into_iter().flatten() {
                 let v = strs(Some(a));
                 if let Some(op) = v.first() {
-                    rt.actions
-                        .insert(m.clone(), (op.clone(), v.get(1).cloned().unwrap_or_default()));
+                    rt.actions.insert(
+                        m.clone(),
+                        (op.clone(), v.get(1).cloned().unwrap_or_default()),
+                    );
                 }
             }
-            for (m, ty) in t
-                .get("h")
-                .and_then(|a| a.as_object())
-                .into_iter()
-                .flatten()
-            {
+            for (m, ty) in t.get("h").and_then(|a| a.as_object()).into_iter().flatten() {
                 if let Some(ty) = ty.as_str() {
                     rt.has.insert(m.clone(), ty.to_string());
                 }
             }
-            for (m, c) in t
-                .get("m")
-                .and_then(|a| a.as_object())
-                .into_iter()
-                .flatten()
-            {
+            for (m, c) in t.get("m").and_then(|a| a.as_object()).into_iter().flatten() {
                 let Some(op) = c.get(0).and_then(|o| o.as_str()) else {
                     continue;
                 };
@@ -321,7 +308,10 @@ mod tests {
         assert_eq!(sdk.operation(list).actions, vec!["s3:ListBucket"]);
         assert_eq!(sdk.by_key("cloudwatch-logs"), sdk.by_boto3("logs"));
         assert_eq!(sdk.by_js2("StepFunctions"), sdk.by_boto3("stepfunctions"));
-        assert_eq!(sdk.service(sdk.by_key("sfn").expect("sfn")).prefix, "states");
+        assert_eq!(
+            sdk.service(sdk.by_key("sfn").expect("sfn")).prefix,
+            "states"
+        );
         let ddb = sdk.by_boto3("dynamodb").expect("ddb");
         let tw = sdk.find(ddb, "TransactWriteItems").expect("tw");
         assert!(sdk.operation(tw).any);

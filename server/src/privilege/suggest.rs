@@ -38,7 +38,12 @@ fn build(s: &Subject, files: &dyn crate::workspace::FileSource) -> Suggestion {
     let mut templates: BTreeSet<String> = BTreeSet::new();
     let mut unmapped = Vec::new();
     let mut calls = 0;
-    let base = s.config.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let base = s
+        .config
+        .path
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
     for file in &s.code.files {
         let shown = file
             .path
@@ -52,7 +57,11 @@ fn build(s: &Subject, files: &dyn crate::workspace::FileSource) -> Suggestion {
             let op = sdk().operation(c.op);
             let service = &sdk().service(c.op.service).id;
             if op.actions.is_empty() {
-                unmapped.push(format!("{shown}:{} ({})", line_of(&text, c.span.start), op.name));
+                unmapped.push(format!(
+                    "{shown}:{} ({})",
+                    line_of(&text, c.span.start),
+                    op.name
+                ));
                 continue;
             }
             // An operation that needs one of several actions gets all of them: which one depends on
@@ -113,7 +122,11 @@ fn build(s: &Subject, files: &dyn crate::workspace::FileSource) -> Suggestion {
     let rest: Vec<(String, Vec<String>)> = groups
         .iter()
         .filter_map(|(res, actions)| {
-            let left: Vec<String> = actions.iter().filter(|a| !covered(res, a)).cloned().collect();
+            let left: Vec<String> = actions
+                .iter()
+                .filter(|a| !covered(res, a))
+                .cloned()
+                .collect();
             (!left.is_empty()).then(|| (res.yaml(), left))
         })
         .collect();

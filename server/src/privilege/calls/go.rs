@@ -139,7 +139,9 @@ impl<'t> Ctx<'t> {
                     continue;
                 }
                 let key = el.child_by_field_name("key").map(|k| text_of(k, self.text));
-                let value = el.child_by_field_name("value").and_then(|v| v.named_child(0));
+                let value = el
+                    .child_by_field_name("value")
+                    .and_then(|v| v.named_child(0));
                 let (Some(key), Some(value)) = (key, value) else {
                     continue;
                 };
@@ -231,10 +233,12 @@ pub fn extract(tree: &Tree, text: &str) -> FileCalls {
         };
         match val {
             Some(v) => ctx.bind(alias.as_deref().unwrap_or(&last), v),
-            None if p.contains('.') && !p.starts_with("github.com/aws/") => out.imports.push(Import {
-                spec: p,
-                names: Vec::new(),
-            }),
+            None if p.contains('.') && !p.starts_with("github.com/aws/") => {
+                out.imports.push(Import {
+                    spec: p,
+                    names: Vec::new(),
+                })
+            }
             None => {}
         }
     }
@@ -284,8 +288,10 @@ pub fn extract(tree: &Tree, text: &str) -> FileCalls {
                 }),
             Some(Val::Downloader) => {
                 let s3 = sdk().by_boto3("s3");
-                s3.and_then(|s3| (name.starts_with("Download")).then(|| sdk().find(s3, "GetObject")))
-                    .flatten()
+                s3.and_then(|s3| {
+                    (name.starts_with("Download")).then(|| sdk().find(s3, "GetObject"))
+                })
+                .flatten()
             }
             Some(Val::Package(s)) => name
                 .strip_prefix("New")

@@ -178,9 +178,7 @@ impl<'t> Ctx<'t> {
                         }
                     }
                     Val::DocName(name) if name == "DynamoDBDocument" => Some(Val::DocClient(V3)),
-                    Val::DocName(name) if name == "DynamoDBDocumentClient" => {
-                        Some(Val::BareClient)
-                    }
+                    Val::DocName(name) if name == "DynamoDBDocumentClient" => Some(Val::BareClient),
                     Val::UnknownClient => Some(Val::UnknownClient),
                     _ => None,
                 }
@@ -401,7 +399,13 @@ pub fn extract(lang: Lang, tree: &Tree, text: &str) -> FileCalls {
                         bindings: HashMap::new(),
                         objects: HashMap::new(),
                     };
-                    bind_import(&mut scratch, node, &Val::Str(String::new()), text, &mut names);
+                    bind_import(
+                        &mut scratch,
+                        node,
+                        &Val::Str(String::new()),
+                        text,
+                        &mut names,
+                    );
                 }
                 out.imports.push(Import {
                     spec: spec.to_string(),
@@ -584,7 +588,10 @@ fn top_level(tree: &Tree, text: &str, out: &mut FileCalls) -> Vec<(String, crate
             }
             "expression_statement" => {
                 // `exports.handler = …`, `module.exports.handler = …`.
-                if let Some(a) = decl.named_child(0).filter(|a| a.kind() == "assignment_expression") {
+                if let Some(a) = decl
+                    .named_child(0)
+                    .filter(|a| a.kind() == "assignment_expression")
+                {
                     if let Some(left) = a.child_by_field_name("left") {
                         let l = text_of(left, text);
                         if let Some(name) = l

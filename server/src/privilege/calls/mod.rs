@@ -166,7 +166,8 @@ pub(crate) fn string_literal(node: Node, text: &str) -> Option<String> {
     }) {
         return None;
     }
-    let trimmed = raw.trim_start_matches(|c: char| c.is_ascii_alphabetic() && c != '"' && c != '\'');
+    let trimmed =
+        raw.trim_start_matches(|c: char| c.is_ascii_alphabetic() && c != '"' && c != '\'');
     let q = trimmed.chars().next()?;
     if !matches!(q, '"' | '\'' | '`') {
         return None;
