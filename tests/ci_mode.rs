@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::process::Output;
 use support::{run, run_with_stdin, Project};
 
-const BAD_POLICY: &str = "{\n  \"Version\": \"2012-10-18\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]\n}\n";
+// `s3:ListAllMyBuckets` takes only `*`, so the Version is the policy's one problem.
+const BAD_POLICY: &str = "{\n  \"Version\": \"2012-10-18\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:ListAllMyBuckets\", \"Resource\": \"*\"}]\n}\n";
 const GOOD_POLICY: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:ListBucket\", \"Resource\": \"arn:aws:s3:::b\"}]\n}\n";
 /// One error from each family: a bad runtime (function/) and an invalid policy version (iam/).
 const TEMPLATE: &str = "AWSTemplateFormatVersion: '2010-09-09'
@@ -24,7 +25,7 @@ Resources:
     Properties:
       AssumeRolePolicyDocument:
         Version: '2012-10-18'
-        Statement: []
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]
 ";
 
 fn stdout(out: &Output) -> String {

@@ -20,7 +20,7 @@ Resources:
     Properties:
       AssumeRolePolicyDocument:
         Version: '2012-10-18'
-        Statement: []
+        Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]
 ";
 
 fn codes(diags: &[Value]) -> Vec<String> {

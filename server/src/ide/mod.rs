@@ -100,13 +100,14 @@ pub struct Symbol {
 /// Completion items at `offset`.
 pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem> {
     let mut out = Vec::new();
+    out.extend(crate::iam::complete::completion(file, offset));
     out.extend(crate::handler::ide::completion(file, offset, env));
     out
 }
 
 /// Hover at `offset`.
 pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
-    crate::handler::ide::hover(file, offset, env)
+    crate::iam::hover::hover(file, offset).or_else(|| crate::handler::ide::hover(file, offset, env))
 }
 
 /// Where the thing at `offset` is defined.

@@ -5,7 +5,7 @@ use super::Rule;
 fn families() -> [&'static [&'static Rule]; 5] {
     [
         crate::syntax::RULES,
-        crate::iam::RULES,
+        crate::iam::rules(),
         crate::function::RULES,
         crate::suppress::RULES,
         crate::handler::RULES,
