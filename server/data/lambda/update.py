@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """Rebuilds server/data/lambda/runtimes.json and its manifest from the upstream registry packages.
 
+Also writes schemas/ (the AWS::Lambda::Function and AWS::Serverless::Function resource schemas and the SAM
+Globals schema), extensions.json (reserved environment keys, image exclusions, API bounds), attributes.json
+(Fn::GetAtt attribute names per resource type) and NOTICE. limits.json is not generated: it records limits
+from AWS documentation with their source and date, and is checked against the API bounds by the tests.
+
 Sources (downloaded with pip into a temporary folder; nothing is installed):
   * cfn-lint (MIT-0): cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json — deprecation,
     create-block and update-block dates and the successor of each runtime;
@@ -15,6 +20,7 @@ import gzip
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,6 +46,44 @@ def family(runtime):
     return "other"
 
 
+SCHEMA_DROP = ("handlers", "tagging", "primaryIdentifier", "permissions", "insertionOrder")
+
+
+def strip(node):
+    """Drops the schema parts no check reads (handlers, tagging, permissions); keeps descriptions for hover."""
+    if isinstance(node, dict):
+        return {k: strip(v) for k, v in node.items() if k not in SCHEMA_DROP}
+    if isinstance(node, list):
+        return [strip(v) for v in node]
+    return node
+
+
+def schema_by_type(cfn, provider, type_name):
+    index = json.loads(cfn.read(f"cfnlint/data/schemas/providers/{provider}.json"))
+    return json.loads(cfn.read(f"cfnlint/data/schemas/resources/{index[type_name]}.json"))
+
+
+def attributes(cfn):
+    """`Fn::GetAtt` attribute names per resource type: the read-only properties of each registry schema."""
+    out = {}
+    for provider in ("us-east-1", "sam"):
+        index = json.loads(cfn.read(f"cfnlint/data/schemas/providers/{provider}.json"))
+        for type_name, digest in sorted(index.items()):
+            doc = json.loads(cfn.read(f"cfnlint/data/schemas/resources/{digest}.json"))
+            names = set()
+            for ptr in doc.get("readOnlyProperties", []):
+                names.add(ptr.split("/properties/", 1)[-1].replace("/properties/", ".").replace("/", "."))
+            out[type_name] = sorted(names)
+    return out
+
+
+def write_json(name, value, indent=None):
+    path = HERE / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sep = None if indent else (",", ":")
+    path.write_text(json.dumps(value, indent=indent, sort_keys=True, separators=sep) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cfn-lint", default="1.58.0")
@@ -49,14 +93,16 @@ def main():
         cfn = download(f"cfn-lint=={args.cfn_lint}", tmp)
         boto = download(f"botocore=={args.botocore}", tmp)
         lifecycle = json.loads(cfn.read("cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json"))
-        # Find the AWS::Lambda::Function schema by its typeName.
-        cfn_enum = []
-        for name in cfn.namelist():
-            if name.startswith("cfnlint/data/schemas/resources/") and name.endswith(".json"):
-                doc = json.loads(cfn.read(name))
-                if doc.get("typeName") == "AWS::Lambda::Function":
-                    cfn_enum = doc["properties"]["Runtime"].get("enum", [])
-                    break
+        lambda_schema = schema_by_type(cfn, "us-east-1", "AWS::Lambda::Function")
+        sam_schema = schema_by_type(cfn, "sam", "AWS::Serverless::Function")
+        globals_schema = json.loads(cfn.read("cfnlint/data/schemas/other/sam/globals.json"))
+        ext = "cfnlint/data/schemas/extensions/aws_lambda_function/"
+        reserved = json.loads(cfn.read(ext + "environment_variable_keys.json"))["propertyNames"]["not"]["enum"]
+        image_excl = json.loads(cfn.read(ext + "packagetype_image_exclusions.json"))["then"]["dependentExcluded"]["PackageType"]
+        zip_pattern = json.loads(cfn.read(ext + "zipfile_runtime_enum.json"))["then"]["properties"]["Runtime"]["pattern"]
+        getatts = attributes(cfn)
+        cfn_license = cfn.read(next(n for n in cfn.namelist() if n.endswith("licenses/LICENSE"))).decode()
+        cfn_enum = lambda_schema["properties"]["Runtime"].get("enum", [])
         model_name = "botocore/data/lambda/2015-03-31/service-2.json"
         names = boto.namelist()
         if model_name in names:
@@ -64,6 +110,13 @@ def main():
         else:
             model = json.loads(gzip.decompress(boto.read(model_name + ".gz")))
         api_enum = model["shapes"]["Runtime"]["enum"]
+        api_bounds = {
+            shape: {k: model["shapes"][shape][k] for k in ("min", "max", "pattern") if k in model["shapes"][shape]}
+            for shape in ("Timeout", "MemorySize", "EphemeralStorageSize", "FunctionName", "Handler",
+                          "ReservedConcurrentExecutions", "EnvironmentVariableName", "Description",
+                          "LayerVersionArn", "ArchitecturesList")
+        }
+        timeout_doc = model["shapes"]["CreateFunctionRequest"]["members"]["Timeout"].get("documentation", "")
 
     ids = sorted(set(api_enum) | set(cfn_enum) | set(lifecycle))
     runtimes = []
@@ -82,22 +135,69 @@ def main():
             }
         )
     (HERE / "runtimes.json").write_text(json.dumps({"runtimes": runtimes}, indent=1) + "\n")
+    write_json("schemas/aws-lambda-function.json", strip(lambda_schema))
+    write_json("schemas/aws-serverless-function.json", strip(sam_schema))
+    write_json("schemas/sam-globals.json", strip(globals_schema))
+    write_json("extensions.json", {
+        "reserved_environment_keys": reserved,
+        "image_excluded_properties": image_excl,
+        "zipfile_runtime_pattern": zip_pattern,
+        "api_bounds": api_bounds,
+    }, indent=1)
+    write_json("attributes.json", getatts)
+    (HERE / "NOTICE").write_text(
+        "Data in this folder is derived from third-party packages:\n\n"
+        f"* cfn-lint {args.cfn_lint} (PyPI), MIT No Attribution: runtimes.json (lifecycle), schemas/*.json,\n"
+        "  extensions.json, attributes.json.\n"
+        f"* botocore {args.botocore} (PyPI), Apache License 2.0, Copyright Amazon.com, Inc. or its affiliates:\n"
+        "  the Runtime enum in runtimes.json and the API bounds in extensions.json.\n\n"
+        "cfn-lint licence:\n\n" + cfn_license
+    )
     manifest_path = HERE / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    today = datetime.date.today().isoformat()
+    cfn_source = {"package": "cfn-lint", "version": args.cfn_lint, "registry": "PyPI", "license": "MIT-0"}
+    boto_source = {"package": "botocore", "version": args.botocore, "registry": "PyPI", "license": "Apache-2.0"}
     manifest["runtimes.json"] = {
         "sources": [
-            {"package": "cfn-lint", "version": args.cfn_lint, "registry": "PyPI", "license": "MIT-0",
-             "files": ["cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json",
-                       "cfnlint/data/schemas/resources/*.json (AWS::Lambda::Function)"]},
-            {"package": "botocore", "version": args.botocore, "registry": "PyPI", "license": "Apache-2.0",
-             "files": ["botocore/data/lambda/2015-03-31/service-2.json (Runtime enum)"]},
+            dict(cfn_source, files=["cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json",
+                                    "cfnlint/data/schemas/resources/*.json (AWS::Lambda::Function)"]),
+            dict(boto_source, files=["botocore/data/lambda/2015-03-31/service-2.json (Runtime enum)"]),
         ],
-        "generated": datetime.date.today().isoformat(),
+        "generated": today,
         "script": "server/data/lambda/update.py",
         "counts": {"runtimes": len(runtimes), "with_lifecycle": sum(1 for r in runtimes if r["deprecated"])},
     }
+    manifest["schemas"] = {
+        "sources": [dict(cfn_source, files=[
+            "cfnlint/data/schemas/resources/<providers/us-east-1.json[AWS::Lambda::Function]>.json",
+            "cfnlint/data/schemas/resources/<providers/sam.json[AWS::Serverless::Function]>.json",
+            "cfnlint/data/schemas/other/sam/globals.json"])],
+        "note": "cfn-lint's AWS::Serverless::Function schema is generated from aws-sam-translator's models; "
+                "handlers, tagging and permissions are dropped, descriptions kept for hover",
+        "generated": today,
+        "script": "server/data/lambda/update.py",
+        "counts": {"lambda_properties": len(lambda_schema["properties"]),
+                   "sam_properties": len(sam_schema["properties"]),
+                   "sam_definitions": len(sam_schema.get("definitions", {}))},
+    }
+    manifest["extensions.json"] = {
+        "sources": [dict(cfn_source, files=["cfnlint/data/schemas/extensions/aws_lambda_function/*.json"]),
+                    dict(boto_source, files=["botocore/data/lambda/2015-03-31/service-2.json (shape bounds)"])],
+        "generated": today,
+        "script": "server/data/lambda/update.py",
+        "counts": {"reserved_environment_keys": len(reserved)},
+        "timeout_documentation": re.sub("<[^>]+>", "", timeout_doc),
+    }
+    manifest["attributes.json"] = {
+        "sources": [dict(cfn_source, files=["cfnlint/data/schemas/providers/{us-east-1,sam}.json",
+                                            "cfnlint/data/schemas/resources/*.json (readOnlyProperties)"])],
+        "generated": today,
+        "script": "server/data/lambda/update.py",
+        "counts": {"resource_types": len(getatts)},
+    }
     manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {len(runtimes)} runtimes")
+    print(f"wrote {len(runtimes)} runtimes, {len(getatts)} resource types")
 
 
 if __name__ == "__main__":

@@ -92,6 +92,17 @@ pub struct FunctionConfig<'a> {
     pub entry_points: Vec<&'a str>,
     /// The local folder holding the code, when it is known and local.
     pub code_dir: Option<PathBuf>,
+    /// `EphemeralStorage.Size` (templates) or `ephemeralStorageSize` (serverless.yml).
+    pub ephemeral_storage: Option<Field<'a>>,
+    /// `ReservedConcurrentExecutions` or serverless `reservedConcurrency`.
+    pub reserved_concurrency: Option<Field<'a>>,
+    pub description: Option<Field<'a>>,
+    /// SAM `ImageUri`, CloudFormation `Code.ImageUri`, or serverless `image`.
+    pub image: Option<Field<'a>>,
+    /// `CapacityProviderConfig` (Lambda Managed Instances): raises the memory and timeout limits.
+    pub capacity_provider: Option<Field<'a>>,
+    /// The resource's `Metadata` (SAM build settings, `DockerContext`, …).
+    pub metadata: Option<&'a Value>,
 }
 
 impl FunctionConfig<'_> {
@@ -103,7 +114,20 @@ impl FunctionConfig<'_> {
     }
     pub fn is_image(&self) -> bool {
         self.package_type.as_ref().and_then(|f| f.str()) == Some("Image")
+            || (self.source == Source::Serverless && self.image.is_some())
     }
+    /// The timeout in seconds when it is known (the Lambda default of 3 s when unset).
+    pub fn timeout_secs(&self) -> Option<f64> {
+        match &self.timeout {
+            Some(f) => f.num(),
+            None => Some(crate::function::data::limit("timeout").default.unwrap_or(3.0)),
+        }
+    }
+    /// The declared key's span: where findings about the whole function go.
+    pub fn anchor(&self) -> std::ops::Range<usize> {
+        self.name_span.clone()
+    }
+
 }
 
 /// Every function a template or serverless.yml declares, in document order.
@@ -176,6 +200,7 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
             })
             .collect();
         let code_dir = match source {
+            _ if inline_code.is_some() => None,
             Source::Sam => match &code {
                 // SAM's default CodeUri is the template's folder.
                 None if inline_code.is_none() => Some(base.to_path_buf()),
@@ -220,6 +245,19 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
                 })
                 .unwrap_or_default(),
             code_dir,
+            ephemeral_storage: field(
+                props.and_then(|p| p.get_path(&["EphemeralStorage", "Size"])),
+                false,
+            )
+            .or_else(|| field(g.and_then(|p| p.get_path(&["EphemeralStorage", "Size"])), true)),
+            reserved_concurrency: prop(props, g, "ReservedConcurrentExecutions"),
+            description: prop(props, g, "Description"),
+            image: match source {
+                Source::Sam => prop(props, g, "ImageUri"),
+                _ => field(props.and_then(|p| p.get_path(&["Code", "ImageUri"])), false),
+            },
+            capacity_provider: prop(props, g, "CapacityProviderConfig"),
+            metadata,
         });
     }
     out
@@ -250,8 +288,30 @@ fn env_vars<'a>(own: Option<&'a Value>, inherited: Option<&'a Value>) -> Vec<(&'
     out
 }
 
+/// The bundler a serverless.yml plugin list names: handlers then point at TypeScript sources.
+fn serverless_bundler(root: &Value) -> Option<&'static str> {
+    let plugins = root.get("plugins")?;
+    // `plugins` is a list, or `{localPath, modules}`.
+    let list = plugins.get("modules").unwrap_or(plugins);
+    list.one_or_many().iter().find_map(|p| match p.as_str()? {
+        "serverless-esbuild" => Some("esbuild"),
+        "serverless-plugin-typescript" => Some("typescript"),
+        "serverless-webpack" => Some("webpack"),
+        "serverless-bundle" => Some("webpack"),
+        _ => None,
+    })
+}
+
+/// The role's policy statements a serverless.yml grants every function.
+fn serverless_statements(provider: Option<&Value>) -> Option<&Value> {
+    let p = provider?;
+    p.get_path(&["iam", "role", "statements"])
+        .or_else(|| p.get("iamRoleStatements"))
+}
+
 fn serverless_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a>> {
     let provider = root.get("provider");
+    let bundler = serverless_bundler(root);
     let mut out = Vec::new();
     for (key, f) in root
         .get("functions")
@@ -261,6 +321,9 @@ fn serverless_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<
         let own = |k: &str| field(f.get(k), false);
         let both =
             |k: &str, pk: &str| own(k).or_else(|| field(provider.and_then(|p| p.get(pk)), true));
+        let artifact = f
+            .get_path(&["package", "artifact"])
+            .or_else(|| provider.and(root.get_path(&["package", "artifact"])));
         let events = f
             .get("events")
             .and_then(|e| e.as_seq())
@@ -294,16 +357,36 @@ fn serverless_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<
             timeout: both("timeout", "timeout"),
             architectures: both("architecture", "architecture"),
             layers: both("layers", "layers"),
-            role: both("role", "role"),
-            policies: None,
+            role: own("role").or_else(|| {
+                field(
+                    provider.and_then(|p| {
+                        p.get_path(&["iam", "role"])
+                            .filter(|r| r.as_str().is_some() || r.is_intrinsic())
+                            .or_else(|| p.get("role"))
+                    }),
+                    true,
+                )
+            }),
+            policies: field(serverless_statements(provider), true),
             environment: env_vars(
                 f.get("environment"),
                 provider.and_then(|p| p.get("environment")),
             ),
             events,
-            build_method: None,
+            build_method: bundler,
             entry_points: Vec::new(),
-            code_dir: Some(base.to_path_buf()),
+            // A prebuilt artifact is not the source tree: nothing local to resolve against.
+            code_dir: if artifact.is_some() || f.get("image").is_some() {
+                None
+            } else {
+                Some(base.to_path_buf())
+            },
+            ephemeral_storage: both("ephemeralStorageSize", "ephemeralStorageSize"),
+            reserved_concurrency: own("reservedConcurrency"),
+            description: own("description"),
+            image: own("image"),
+            capacity_provider: None,
+            metadata: None,
         });
     }
     out
