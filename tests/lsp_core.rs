@@ -123,7 +123,15 @@ fn rapid_edits_end_with_diagnostics_for_the_final_text() {
         }
     }
     assert!(extra > 0);
-    let diags = lsp.diagnostics(&uri, 201);
+    // Every publication for this document, in arrival order, up to the final version's.
+    let mut published = Vec::new();
+    let diags = loop {
+        let p = lsp.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri);
+        published.push(p["version"].as_i64().unwrap_or(-1));
+        if p["version"] == 201 {
+            break p["diagnostics"].as_array().cloned().unwrap_or_default();
+        }
+    };
     // The oracle: `check` on the same final text.
     std::fs::write(project.file("policy.json"), &text).expect("write");
     let out = support::run(

@@ -234,6 +234,15 @@ impl Lsp {
     }
 
     pub fn response(&mut self, id: i64) -> Result<Value, Value> {
+        // Responses can arrive out of order; one may already be waiting in the backlog.
+        let is_response = |m: &Value| m.get("id") == Some(&json!(id)) && m.get("method").is_none();
+        if let Some(pos) = self.backlog.iter().position(is_response) {
+            let msg = self.backlog.remove(pos).unwrap_or_default();
+            return match msg.get("error") {
+                Some(err) => Err(err.clone()),
+                None => Ok(msg.get("result").cloned().unwrap_or(Value::Null)),
+            };
+        }
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let msg = self

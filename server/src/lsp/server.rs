@@ -190,7 +190,15 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let closed = self.session().close(&uri).is_some();
+        let (closed, none_left) = {
+            let mut s = self.session();
+            let closed = s.close(&uri).is_some();
+            (closed, s.docs.is_empty())
+        };
+        if none_left {
+            // Everything is closed: a good moment to give memory back, off the message loop.
+            tokio::task::spawn_blocking(super::release_memory);
+        }
         if closed {
             let _guard = self.publish_lock.lock().await;
             self.client

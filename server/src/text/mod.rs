@@ -3,6 +3,8 @@
 
 pub mod document;
 pub mod position;
+#[cfg(test)]
+mod proptests;
 
 pub use document::{ChangeOutcome, TextChange, TextDocument};
 pub use position::{Encoding, PosRange, Position};

@@ -1,0 +1,91 @@
+//! Parse + value tree + rules on a 5,000-line template: a full analysis, and the incremental path an
+//! editor takes after a one-character edit (tree edit, incremental reparse, value tree, rules).
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use lambda_ls::config::Config;
+use lambda_ls::text::{Encoding, PosRange, Position, TextChange, TextDocument};
+use lambda_ls::workspace::{self, Env, Files};
+use std::path::Path;
+use std::sync::Arc;
+use tree_sitter::{InputEdit, Point};
+
+/// A SAM template of about `lines` lines: functions with environment, events and inline policies.
+pub fn template(lines: usize) -> String {
+    let mut s = String::from(
+        "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.13\n    Timeout: 10\nResources:\n",
+    );
+    let mut i = 0;
+    while s.lines().count() < lines {
+        s.push_str(&format!(
+            "  Function{i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/f{i}/\n      Handler: app.handler\n      MemorySize: 256\n      Environment:\n        Variables:\n          TABLE: !Ref Table{i}\n          STAGE: prod\n      Policies:\n        - Statement:\n            - Effect: Allow\n              Action:\n                - dynamodb:GetItem\n                - dynamodb:PutItem\n              Resource: !GetAtt Table{i}.Arn\n      Events:\n        Api:\n          Type: Api\n          Properties:\n            Path: /f{i}\n            Method: get\n  Table{i}:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n"
+        ));
+        i += 1;
+    }
+    s
+}
+
+fn bench(c: &mut Criterion) {
+    let text = template(5_000);
+    let path = Path::new("/bench/template.yaml");
+    let config = Config::default();
+    let files = Files::new();
+    let env = Env {
+        config: &config,
+        files: &files,
+    };
+
+    c.bench_function("full analysis, 5,000-line template", |b| {
+        b.iter(|| {
+            let parsed = workspace::parse(path, Arc::from(text.as_str()), None);
+            workspace::analyze(&parsed, &env)
+        })
+    });
+
+    // The editor path: one character typed in the middle, applied to the rope, the old tree edited, then an
+    // incremental reparse and a full re-analysis.
+    let first = workspace::parse(path, Arc::from(text.as_str()), None);
+    let old_tree = first.tree.clone().expect("tree");
+    let line = 2_500u32;
+    c.bench_function("one-character edit, 5,000-line template", |b| {
+        b.iter(|| {
+            let mut doc = TextDocument::new(&text);
+            let at = Position { line, character: 6 };
+            let outcome = doc.apply(
+                &TextChange {
+                    range: Some(PosRange { start: at, end: at }),
+                    text: "x".into(),
+                },
+                Encoding::Utf16,
+            );
+            let mut tree = old_tree.clone();
+            tree.edit(&InputEdit {
+                start_byte: outcome.start_byte,
+                old_end_byte: outcome.old_end_byte,
+                new_end_byte: outcome.new_end_byte,
+                start_position: Point {
+                    row: outcome.start_point.0,
+                    column: outcome.start_point.1,
+                },
+                old_end_position: Point {
+                    row: outcome.old_end_point.0,
+                    column: outcome.old_end_point.1,
+                },
+                new_end_position: Point {
+                    row: outcome.new_end_point.0,
+                    column: outcome.new_end_point.1,
+                },
+            });
+            let new_text: Arc<str> = Arc::from(doc.text());
+            let parsed =
+                workspace::parse(path, new_text, Some((lambda_ls::syntax::Lang::Yaml, &tree)));
+            workspace::analyze(&parsed, &env)
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30);
+    targets = bench
+}
+criterion_main!(benches);
