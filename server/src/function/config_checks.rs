@@ -10,6 +10,18 @@ use crate::date::Date;
 use crate::rules::{Finding, Fix, Severity};
 use crate::syntax::{Value, ValueKind};
 
+/// Every per-function configuration check except the runtime lifecycle (judged once per value).
+pub fn check_function(text: &str, f: &FunctionConfig, out: &mut Vec<Finding>) {
+    check_limits(f, out);
+    check_architectures(text, f, out);
+    check_layers(f, out);
+    check_function_name(f, out);
+    check_handler_format(f, out);
+    check_environment(f, out);
+    check_package_type(f, out);
+    check_inline_code(text, f, out);
+}
+
 /// A number the function sets: `Ok(None)` when unknown (intrinsic, parameter, variable), `Err` when the
 /// text is not a number at all.
 fn number(f: &Field) -> Result<Option<f64>, ()> {
@@ -51,29 +63,38 @@ pub fn check_runtime(text: &str, value: &Value, today: Date, out: &mut Vec<Findi
     let move_to = successor
         .map(|s| format!("; move to `{s}`"))
         .unwrap_or_default();
-    let (severity, message) = match (rt.deprecated_on(), rt.create_block_on(), rt.update_block_on()) {
+    let (rule, message) = match (
+        rt.deprecated_on(),
+        rt.create_block_on(),
+        rt.update_block_on(),
+    ) {
         (_, _, Some(u)) if u <= today => (
-            Severity::Error,
-            format!("`{id}` is retired: Lambda blocks updates of functions on it since {u}{move_to}"),
+            &RUNTIME_UPDATE_BLOCKED,
+            format!(
+                "`{id}` is retired: Lambda blocks updates of functions on it since {u}{move_to}"
+            ),
         ),
         (_, Some(c), u) if c <= today => (
-            Severity::Error,
+            &RUNTIME_CREATE_BLOCKED,
             format!(
                 "`{id}` is retired: Lambda blocks creating functions on it since {c}{}{move_to}",
-                u.map(|u| format!(" and blocks updates from {u}")).unwrap_or_default()
+                u.map(|u| format!(" and blocks updates from {u}"))
+                    .unwrap_or_default()
             ),
         ),
         (Some(d), c, u) if d <= today => (
-            Severity::Warning,
+            &DEPRECATED_RUNTIME,
             format!(
                 "`{id}` is deprecated since {d}{}{}{move_to}",
-                c.map(|c| format!(": creating functions is blocked from {c}")).unwrap_or_default(),
-                u.map(|u| format!(", updating them from {u}")).unwrap_or_default()
+                c.map(|c| format!(": creating functions is blocked from {c}"))
+                    .unwrap_or_default(),
+                u.map(|u| format!(", updating them from {u}"))
+                    .unwrap_or_default()
             ),
         ),
         _ => return,
     };
-    let mut f = Finding::new(&DEPRECATED_RUNTIME, value.span.clone(), message).with_severity(severity);
+    let mut f = Finding::new(rule, value.span.clone(), message);
     f.deprecated = true;
     if let Some(s) = successor {
         f = f.with_fix(Fix::replace(
@@ -86,7 +107,9 @@ pub fn check_runtime(text: &str, value: &Value, today: Date, out: &mut Vec<Findi
 }
 
 fn unknown_runtime(text: &str, value: &Value, id: &str, today: Date, out: &mut Vec<Finding>) {
-    let known = runtimes::all().iter().filter(|r| r.in_api || r.in_cloudformation);
+    let known = runtimes::all()
+        .iter()
+        .filter(|r| r.in_api || r.in_cloudformation);
     let mut suggestions = crate::suggest::closest(id, known.map(|r| r.id.as_str()), 8);
     // `nodejs22` most likely means `nodejs22.x`, and a supported runtime beats a retired one.
     suggestions.sort_by_key(|s| {
@@ -107,7 +130,11 @@ fn unknown_runtime(text: &str, value: &Value, id: &str, today: Date, out: &mut V
     for s in suggestions {
         finding.fixes.push(Fix {
             preferred: finding.fixes.is_empty(),
-            ..Fix::replace(format!("Change to `{s}`"), value.span.clone(), quote_like(text, value, s))
+            ..Fix::replace(
+                format!("Change to `{s}`"),
+                value.span.clone(),
+                quote_like(text, value, s),
+            )
         });
     }
     out.push(finding);
@@ -171,18 +198,30 @@ pub fn check_limits(f: &FunctionConfig, out: &mut Vec<Finding>) {
             Ok(Some(n)) if n.fract() != 0.0 || n < min || n > max => out.push(Finding::new(
                 &EPHEMERAL_STORAGE,
                 field.span(),
-                format!("ephemeral storage must be {} to {} MB; found {}", fmt(min), fmt(max), fmt(n)),
+                format!(
+                    "ephemeral storage must be {} to {} MB; found {}",
+                    fmt(min),
+                    fmt(max),
+                    fmt(n)
+                ),
             )),
             _ => {}
         }
     }
     if let Some(field) = &f.reserved_concurrency {
         match number(field) {
-            Err(()) => out.push(not_a_number(&RESERVED_CONCURRENCY, field, "ReservedConcurrentExecutions")),
+            Err(()) => out.push(not_a_number(
+                &RESERVED_CONCURRENCY,
+                field,
+                "ReservedConcurrentExecutions",
+            )),
             Ok(Some(n)) if n.fract() != 0.0 || n < 0.0 => out.push(Finding::new(
                 &RESERVED_CONCURRENCY,
                 field.span(),
-                format!("reserved concurrency must be a whole number, 0 or more; found {}", fmt(n)),
+                format!(
+                    "reserved concurrency must be a whole number, 0 or more; found {}",
+                    fmt(n)
+                ),
             )),
             Ok(Some(n)) if n == 0.0 => out.push(
                 Finding::new(
@@ -200,9 +239,13 @@ pub fn check_limits(f: &FunctionConfig, out: &mut Vec<Finding>) {
             let max = limit("description").max.unwrap_or(256.0);
             if d.chars().count() as f64 > max {
                 out.push(Finding::new(
-                    &crate::function::rules::INVALID_VALUE,
+                    &INVALID_PROPERTY,
                     f.description.as_ref().map(|d| d.span()).unwrap_or_default(),
-                    format!("description is {} characters long, over the limit of {}", d.chars().count(), fmt(max)),
+                    format!(
+                        "description is {} characters long, over the limit of {}",
+                        d.chars().count(),
+                        fmt(max)
+                    ),
                 ));
             }
         }
@@ -213,7 +256,10 @@ fn not_a_number(rule: &'static crate::rules::Rule, field: &Field, name: &str) ->
     Finding::new(
         rule,
         field.span(),
-        format!("`{name}` must be a number; found {}", super::schema::describe(field.node)),
+        format!(
+            "`{name}` must be a number; found {}",
+            super::schema::describe(field.node)
+        ),
     )
 }
 
@@ -230,7 +276,11 @@ pub fn check_architectures(text: &str, f: &FunctionConfig, out: &mut Vec<Finding
                 out.push(Finding::new(
                     &ARCHITECTURES,
                     node.span.clone(),
-                    format!("`Architectures` takes exactly one of `x86_64` or `arm64`; found {} item{}", items.len(), if items.len() == 1 { "" } else { "s" }),
+                    format!(
+                        "`Architectures` takes exactly one of `x86_64` or `arm64`; found {} item{}",
+                        items.len(),
+                        if items.len() == 1 { "" } else { "s" }
+                    ),
                 ));
                 return;
             }
@@ -238,7 +288,11 @@ pub fn check_architectures(text: &str, f: &FunctionConfig, out: &mut Vec<Finding
         }
         (ValueKind::Str(_), Source::Serverless) => vec![node],
         (_, Source::Serverless) => {
-            out.push(Finding::new(&ARCHITECTURES, node.span.clone(), "`architecture` takes one string: `x86_64` or `arm64`"));
+            out.push(Finding::new(
+                &ARCHITECTURES,
+                node.span.clone(),
+                "`architecture` takes one string: `x86_64` or `arm64`",
+            ));
             return;
         }
         _ => {
@@ -258,20 +312,27 @@ pub fn check_architectures(text: &str, f: &FunctionConfig, out: &mut Vec<Finding
             continue;
         }
         let lower = s.to_ascii_lowercase();
-        let fix = if ["arm", "aarch64", "arm64"].contains(&lower.as_str()) || lower.starts_with("arm") {
-            Some("arm64")
-        } else if ["x86", "x86-64", "x64", "amd64", "x86_64"].contains(&lower.as_str()) || lower.starts_with("x86") {
-            Some("x86_64")
-        } else {
-            None
-        };
+        let fix =
+            if ["arm", "aarch64", "arm64"].contains(&lower.as_str()) || lower.starts_with("arm") {
+                Some("arm64")
+            } else if ["x86", "x86-64", "x64", "amd64", "x86_64"].contains(&lower.as_str())
+                || lower.starts_with("x86")
+            {
+                Some("x86_64")
+            } else {
+                None
+            };
         let mut finding = Finding::new(
             &ARCHITECTURES,
             item.span.clone(),
             format!("`{s}` is not a Lambda architecture: use `x86_64` or `arm64`"),
         );
         if let Some(to) = fix {
-            finding = finding.with_fix(Fix::replace(format!("Change to `{to}`"), item.span.clone(), quote_like(text, item, to)));
+            finding = finding.with_fix(Fix::replace(
+                format!("Change to `{to}`"),
+                item.span.clone(),
+                quote_like(text, item, to),
+            ));
         }
         out.push(finding);
     }
@@ -291,7 +352,10 @@ pub fn check_layers(f: &FunctionConfig, out: &mut Vec<Finding>) {
         out.push(Finding::new(
             &LAYERS,
             extra.span.start..items[items.len() - 1].span.end,
-            format!("a function can use at most {max} layers; this one lists {}", items.len()),
+            format!(
+                "a function can use at most {max} layers; this one lists {}",
+                items.len()
+            ),
         ));
     }
     let pattern = extensions()
@@ -308,16 +372,29 @@ pub fn check_layers(f: &FunctionConfig, out: &mut Vec<Finding>) {
             continue;
         }
         if items[..i].iter().any(|p| p.as_str() == Some(s)) {
-            out.push(Finding::new(&LAYERS, item.span.clone(), format!("layer `{s}` is listed twice")));
+            out.push(Finding::new(
+                &LAYERS,
+                item.span.clone(),
+                format!("layer `{s}` is listed twice"),
+            ));
             continue;
         }
         if re.as_ref().is_some_and(|re| !re.is_match(s)) {
-            let hint = if s.starts_with("arn:") && !s.rsplit(':').next().is_some_and(|v| v.chars().all(|c| c.is_ascii_digit())) {
+            let hint = if s.starts_with("arn:")
+                && !s
+                    .rsplit(':')
+                    .next()
+                    .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit()))
+            {
                 " (a layer ARN ends with its version number, `…:layer:NAME:VERSION`)"
             } else {
                 " (expected `arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION`)"
             };
-            out.push(Finding::new(&LAYERS, item.span.clone(), format!("`{s}` is not a layer version ARN{hint}")));
+            out.push(Finding::new(
+                &LAYERS,
+                item.span.clone(),
+                format!("`{s}` is not a layer version ARN{hint}"),
+            ));
         }
     }
 }
@@ -332,13 +409,18 @@ pub fn check_function_name(f: &FunctionConfig, out: &mut Vec<Finding>) {
     };
     let lim = limit("function_name");
     let max = lim.max.unwrap_or(64.0) as usize;
-    let bad_char = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'));
+    let bad_char = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'));
     let message = if name.is_empty() {
         "the function name is empty".to_string()
     } else if let Some(c) = bad_char {
         format!("function names take letters, digits, `-` and `_` only; found `{c}`")
     } else if name.chars().count() > max {
-        format!("function name is {} characters long, over the limit of {max}", name.chars().count())
+        format!(
+            "function name is {} characters long, over the limit of {max}",
+            name.chars().count()
+        )
     } else {
         return;
     };
@@ -362,9 +444,15 @@ pub fn check_handler_format(f: &FunctionConfig, out: &mut Vec<Finding>) {
     } else if h.chars().any(char::is_whitespace) {
         Some(format!("the handler `{h}` contains whitespace"))
     } else if h.chars().count() > max {
-        Some(format!("the handler is {} characters long, over the limit of {max}", h.chars().count()))
+        Some(format!(
+            "the handler is {} characters long, over the limit of {max}",
+            h.chars().count()
+        ))
     } else {
-        let family = f.runtime_id().and_then(runtimes::get).map(|r| r.family.as_str());
+        let family = f
+            .runtime_id()
+            .and_then(runtimes::get)
+            .map(|r| r.family.as_str());
         family.and_then(|fam| handler_shape_problem(fam, h))
     };
     if let Some(message) = problem {
@@ -374,14 +462,22 @@ pub fn check_handler_format(f: &FunctionConfig, out: &mut Vec<Finding>) {
 
 /// What is wrong with a handler string for a runtime family, if anything.
 pub fn handler_shape_problem(family: &str, h: &str) -> Option<String> {
-    let ident = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+    };
     match family {
         "python" | "nodejs" => {
             let Some((module, func)) = h.rsplit_once('.') else {
-                return Some(format!("the handler `{h}` needs the form `file.function` (for example `app.handler`)"));
+                return Some(format!(
+                    "the handler `{h}` needs the form `file.function` (for example `app.handler`)"
+                ));
             };
             if module.is_empty() || func.is_empty() {
-                return Some(format!("the handler `{h}` needs the form `file.function` (for example `app.handler`)"));
+                return Some(format!(
+                    "the handler `{h}` needs the form `file.function` (for example `app.handler`)"
+                ));
             }
             if family == "python" {
                 if !ident(func) {
@@ -398,7 +494,9 @@ pub fn handler_shape_problem(family: &str, h: &str) -> Option<String> {
             if h.contains('.') && !h.starts_with('.') && !h.ends_with('.') {
                 None
             } else {
-                Some(format!("the handler `{h}` needs the form `file.method` or `file.Module::Class.method`"))
+                Some(format!(
+                    "the handler `{h}` needs the form `file.method` or `file.Module::Class.method`"
+                ))
             }
         }
         "java" => {
@@ -411,7 +509,9 @@ pub fn handler_shape_problem(family: &str, h: &str) -> Option<String> {
             if class_ok && method_ok {
                 None
             } else {
-                Some(format!("the handler `{h}` needs the form `package.Class::method` or `package.Class`"))
+                Some(format!(
+                    "the handler `{h}` needs the form `package.Class::method` or `package.Class`"
+                ))
             }
         }
         "dotnet" => {
@@ -446,12 +546,19 @@ pub fn check_environment(f: &FunctionConfig, out: &mut Vec<Finding>) {
         if key.text.contains("${") {
             continue;
         }
-        let reserved = ext.reserved_environment_keys.iter().chain(key_lim.extra_reserved.iter()).any(|r| *r == key.text);
+        let reserved = ext
+            .reserved_environment_keys
+            .iter()
+            .chain(key_lim.extra_reserved.iter())
+            .any(|r| *r == key.text);
         if reserved {
             out.push(Finding::new(
                 &RESERVED_ENV_KEY,
                 key.span.clone(),
-                format!("`{}` is reserved by Lambda: the function cannot set it", key.text),
+                format!(
+                    "`{}` is reserved by Lambda: the function cannot set it",
+                    key.text
+                ),
             ));
         } else if key_re.as_ref().is_some_and(|re| !re.is_match(&key.text)) {
             out.push(Finding::new(
@@ -465,7 +572,13 @@ pub fn check_environment(f: &FunctionConfig, out: &mut Vec<Finding>) {
     if total > max {
         let span = f
             .properties
-            .and_then(|p| p.get_entry(if f.source == Source::Serverless { "environment" } else { "Environment" }))
+            .and_then(|p| {
+                p.get_entry(if f.source == Source::Serverless {
+                    "environment"
+                } else {
+                    "Environment"
+                })
+            })
             .map(|(k, _)| k.span.clone())
             .or(first_own)
             .unwrap_or_else(|| f.anchor());
@@ -480,7 +593,9 @@ pub fn check_environment(f: &FunctionConfig, out: &mut Vec<Finding>) {
 /// `PackageType`: images take no `Handler`, `Runtime` or `Layers` and need an image; zip files need both
 /// a handler and a runtime.
 pub fn check_package_type(f: &FunctionConfig, out: &mut Vec<Finding>) {
-    let own = |field: &Option<Field>| field.as_ref().filter(|x| !x.inherited).map(|x| x.node);
+    fn own<'a>(field: &Option<Field<'a>>) -> Option<&'a Value> {
+        field.as_ref().filter(|x| !x.inherited).map(|x| x.node)
+    }
     if f.source == Source::Serverless {
         match (&f.handler, &f.image) {
             (Some(h), Some(_)) => out.push(Finding::new(
@@ -517,7 +632,10 @@ pub fn check_package_type(f: &FunctionConfig, out: &mut Vec<Finding>) {
                 other => props.get(other),
             };
             if let Some(node) = field {
-                let key_span = props.get_entry(name).map(|(k, _)| k.span.start..node.span.end).unwrap_or(node.span.clone());
+                let key_span = props
+                    .get_entry(name)
+                    .map(|(k, _)| k.span.start..node.span.end)
+                    .unwrap_or(node.span.clone());
                 out.push(Finding::new(
                     &PACKAGE_TYPE,
                     key_span,
@@ -526,12 +644,20 @@ pub fn check_package_type(f: &FunctionConfig, out: &mut Vec<Finding>) {
             }
         }
         let has_image = f.image.is_some()
-            || f.metadata.is_some_and(|m| m.get("DockerContext").is_some() || m.get("Dockerfile").is_some());
+            || f.metadata
+                .is_some_and(|m| m.get("DockerContext").is_some() || m.get("Dockerfile").is_some());
         if !has_image {
-            let what = if f.source == Source::Sam { "`ImageUri` (or `Metadata.DockerContext` for `sam build`)" } else { "`Code.ImageUri`" };
+            let what = if f.source == Source::Sam {
+                "`ImageUri` (or `Metadata.DockerContext` for `sam build`)"
+            } else {
+                "`Code.ImageUri`"
+            };
             out.push(Finding::new(
                 &PACKAGE_TYPE,
-                f.package_type.as_ref().map(|p| p.span()).unwrap_or_else(|| f.anchor()),
+                f.package_type
+                    .as_ref()
+                    .map(|p| p.span())
+                    .unwrap_or_else(|| f.anchor()),
                 format!("an image function needs {what}"),
             ));
         }
@@ -573,7 +699,8 @@ pub fn check_inline_code(text: &str, f: &FunctionConfig, out: &mut Vec<Finding>)
     }
     if let Some(rt) = &f.runtime {
         if let Some(id) = rt.str() {
-            let ok = super::schema::regex(&extensions().zipfile_runtime_pattern).is_none_or(|re| re.is_match(id));
+            let ok = super::schema::regex(&extensions().zipfile_runtime_pattern)
+                .is_none_or(|re| re.is_match(id));
             if !ok {
                 out.push(Finding::new(
                     &INLINE_CODE,
@@ -610,13 +737,19 @@ mod tests {
         assert!(handler_shape_problem("python", "app.handler").is_none());
         assert!(handler_shape_problem("python", "src/app.lambda_handler").is_none());
         assert!(handler_shape_problem("python", "handler").is_some());
-        assert!(handler_shape_problem("python", "app.py.handler").unwrap_or_default().contains("app.handler"));
+        assert!(handler_shape_problem("python", "app.py.handler")
+            .unwrap_or_default()
+            .contains("app.handler"));
         assert!(handler_shape_problem("nodejs", "dist/index.handler").is_none());
         assert!(handler_shape_problem("nodejs", "index.").is_some());
         assert!(handler_shape_problem("java", "helloworld.App::handleRequest").is_none());
         assert!(handler_shape_problem("java", "helloworld.App").is_none());
         assert!(handler_shape_problem("java", "hello world").is_some());
-        assert!(handler_shape_problem("dotnet", "HelloWorld::HelloWorld.Function::FunctionHandler").is_none());
+        assert!(handler_shape_problem(
+            "dotnet",
+            "HelloWorld::HelloWorld.Function::FunctionHandler"
+        )
+        .is_none());
         assert!(handler_shape_problem("dotnet", "HelloWorld").is_none());
         assert!(handler_shape_problem("dotnet", "HelloWorld::Function").is_some());
         assert!(handler_shape_problem("ruby", "app.lambda_handler").is_none());
@@ -629,19 +762,48 @@ mod tests {
         let v = Value::new(10..20, ValueKind::Str("nodejs20.x".into()));
         let at = |d: &str| {
             let mut out = Vec::new();
-            check_runtime("", &v, Date::parse(d).unwrap_or(Date { year: 2000, month: 1, day: 1 }), &mut out);
+            check_runtime(
+                "",
+                &v,
+                Date::parse(d).unwrap_or(Date {
+                    year: 2000,
+                    month: 1,
+                    day: 1,
+                }),
+                &mut out,
+            );
             out
         };
         assert!(at("2026-01-01").is_empty());
         let dep = at("2026-11-27");
         assert_eq!(dep[0].severity, Severity::Warning);
-        assert!(dep[0].message.contains("deprecated since 2026-04-30"), "{}", dep[0].message);
-        assert!(dep[0].message.contains("blocked from 2027-02-01"), "{}", dep[0].message);
+        assert!(
+            dep[0].message.contains("deprecated since 2026-04-30"),
+            "{}",
+            dep[0].message
+        );
+        assert!(
+            dep[0].message.contains("blocked from 2027-02-01"),
+            "{}",
+            dep[0].message
+        );
         assert_eq!(dep[0].fixes[0].edits[0].new_text, "nodejs24.x");
         let create = at("2027-02-15");
         assert_eq!(create[0].severity, Severity::Error);
-        assert!(create[0].message.contains("blocks creating functions on it since 2027-02-01"), "{}", create[0].message);
+        assert!(
+            create[0]
+                .message
+                .contains("blocks creating functions on it since 2027-02-01"),
+            "{}",
+            create[0].message
+        );
         let update = at("2027-04-01");
-        assert!(update[0].message.contains("blocks updates of functions on it since 2027-03-03"), "{}", update[0].message);
+        assert!(
+            update[0]
+                .message
+                .contains("blocks updates of functions on it since 2027-03-03"),
+            "{}",
+            update[0].message
+        );
     }
 }

@@ -141,7 +141,9 @@ mod tests {
         }
         let ext = extensions();
         assert!(ext.reserved_environment_keys.len() >= 18);
-        assert!(ext.image_excluded_properties.contains(&"Handler".to_string()));
+        assert!(ext
+            .image_excluded_properties
+            .contains(&"Handler".to_string()));
         // Our documented limits never exceed what the API itself accepts.
         let api_max = |shape: &str| ext.api_bounds[shape]["max"].as_f64().unwrap_or(0.0);
         assert!(limit("memory_size").max_capacity_provider.unwrap_or(0.0) <= api_max("MemorySize"));

@@ -120,14 +120,27 @@ impl FunctionConfig<'_> {
     pub fn timeout_secs(&self) -> Option<f64> {
         match &self.timeout {
             Some(f) => f.num(),
-            None => Some(crate::function::data::limit("timeout").default.unwrap_or(3.0)),
+            None => Some(
+                crate::function::data::limit("timeout")
+                    .default
+                    .unwrap_or(3.0),
+            ),
         }
     }
     /// The declared key's span: where findings about the whole function go.
     pub fn anchor(&self) -> std::ops::Range<usize> {
         self.name_span.clone()
     }
+}
 
+/// The runtime every function inherits: SAM `Globals.Function.Runtime` or serverless `provider.runtime`.
+pub fn default_runtime(file: &Parsed) -> Option<&Value> {
+    let root = file.root()?;
+    match file.kind {
+        FileKind::Template => root.get_path(&["Globals", "Function", "Runtime"]),
+        FileKind::Serverless => root.get_path(&["provider", "runtime"]),
+        _ => None,
+    }
 }
 
 /// Every function a template or serverless.yml declares, in document order.
@@ -249,7 +262,12 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
                 props.and_then(|p| p.get_path(&["EphemeralStorage", "Size"])),
                 false,
             )
-            .or_else(|| field(g.and_then(|p| p.get_path(&["EphemeralStorage", "Size"])), true)),
+            .or_else(|| {
+                field(
+                    g.and_then(|p| p.get_path(&["EphemeralStorage", "Size"])),
+                    true,
+                )
+            }),
             reserved_concurrency: prop(props, g, "ReservedConcurrentExecutions"),
             description: prop(props, g, "Description"),
             image: match source {

@@ -81,7 +81,12 @@ impl<'s> Validator<'s> {
         let schema = self.resolve(schema);
         let obj = match schema {
             J::Bool(false) => {
-                out.push(issue(IssueKind::Invalid, value.span.clone(), path, "this property is not allowed here".into()));
+                out.push(issue(
+                    IssueKind::Invalid,
+                    value.span.clone(),
+                    path,
+                    "this property is not allowed here".into(),
+                ));
                 return;
             }
             J::Object(o) => o,
@@ -110,7 +115,11 @@ impl<'s> Validator<'s> {
                         IssueKind::Invalid,
                         value.span.clone(),
                         path,
-                        format!("expected {}, found {}", describe_types(&wanted), describe(value)),
+                        format!(
+                            "expected {}, found {}",
+                            describe_types(&wanted),
+                            describe(value)
+                        ),
                     ));
                 }
                 return;
@@ -123,17 +132,29 @@ impl<'s> Validator<'s> {
             self.check_enum(std::slice::from_ref(c), value, path, out);
         }
         match &value.kind {
-            ValueKind::Map(entries) => self.check_object(obj, value, entries, owner, path, out, depth),
+            ValueKind::Map(entries) => {
+                self.check_object(obj, value, entries, owner, path, out, depth)
+            }
             ValueKind::Seq(items) => {
                 let n = items.len() as f64;
                 if let Some(min) = obj.get("minItems").and_then(J::as_f64) {
                     if n < min {
-                        out.push(issue(IssueKind::Invalid, value.span.clone(), path, format!("needs at least {min} item{}", plural(min))));
+                        out.push(issue(
+                            IssueKind::Invalid,
+                            value.span.clone(),
+                            path,
+                            format!("needs at least {min} item{}", plural(min)),
+                        ));
                     }
                 }
                 if let Some(max) = obj.get("maxItems").and_then(J::as_f64) {
                     if n > max {
-                        out.push(issue(IssueKind::Invalid, value.span.clone(), path, format!("allows at most {max} item{}, found {n}", plural(max))));
+                        out.push(issue(
+                            IssueKind::Invalid,
+                            value.span.clone(),
+                            path,
+                            format!("allows at most {max} item{}, found {n}", plural(max)),
+                        ));
                     }
                 }
                 if obj.get("uniqueItems") == Some(&J::Bool(true)) {
@@ -142,8 +163,16 @@ impl<'s> Validator<'s> {
                             continue;
                         }
                         let j = item.to_json();
-                        if items[..i].iter().any(|p| !p.is_intrinsic() && p.to_json() == j) {
-                            out.push(issue(IssueKind::Invalid, item.span.clone(), path, "duplicate item".into()));
+                        if items[..i]
+                            .iter()
+                            .any(|p| !p.is_intrinsic() && p.to_json() == j)
+                        {
+                            out.push(issue(
+                                IssueKind::Invalid,
+                                item.span.clone(),
+                                path,
+                                "duplicate item".into(),
+                            ));
                         }
                     }
                 }
@@ -189,7 +218,10 @@ impl<'s> Validator<'s> {
         let b = self.resolve(branch);
         match b.get("type") {
             Some(J::String(t)) => type_matches(t, value),
-            Some(J::Array(ts)) => ts.iter().filter_map(J::as_str).any(|t| type_matches(t, value)),
+            Some(J::Array(ts)) => ts
+                .iter()
+                .filter_map(J::as_str)
+                .any(|t| type_matches(t, value)),
             _ => true,
         }
     }
@@ -227,7 +259,11 @@ impl<'s> Validator<'s> {
             .enumerate()
             .map(|(n, s)| Fix {
                 preferred: n == 0,
-                ..Fix::replace(format!("Change to `{s}`"), value.span.clone(), s.to_string())
+                ..Fix::replace(
+                    format!("Change to `{s}`"),
+                    value.span.clone(),
+                    s.to_string(),
+                )
             })
             .collect();
         out.push(i);
@@ -257,19 +293,28 @@ impl<'s> Validator<'s> {
                     IssueKind::Missing,
                     owner.clone(),
                     path,
-                    format!("missing required propert{} {}", if missing.len() == 1 { "y" } else { "ies" }, list.join(", ")),
+                    format!(
+                        "missing required propert{} {}",
+                        if missing.len() == 1 { "y" } else { "ies" },
+                        list.join(", ")
+                    ),
                 ));
             }
         }
         let patterns = obj.get("patternProperties").and_then(J::as_object);
         for (k, v) in entries {
-            let child_path = if path.is_empty() { k.text.clone() } else { format!("{path}.{}", k.text) };
+            let child_path = if path.is_empty() {
+                k.text.clone()
+            } else {
+                format!("{path}.{}", k.text)
+            };
             if let Some(s) = props.and_then(|p| p.get(&k.text)) {
                 self.check(s, v, &k.span, &child_path, out, depth + 1);
                 continue;
             }
             let by_pattern = patterns.and_then(|ps| {
-                ps.iter().find(|(pat, _)| regex(pat).is_some_and(|r| r.is_match(&k.text)))
+                ps.iter()
+                    .find(|(pat, _)| regex(pat).is_some_and(|r| r.is_match(&k.text)))
             });
             if let Some((_, s)) = by_pattern {
                 self.check(s, v, &k.span, &child_path, out, depth + 1);
@@ -280,7 +325,9 @@ impl<'s> Validator<'s> {
                     if self.skip.contains(&child_path.as_str()) {
                         continue;
                     }
-                    let known: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                    let known: Vec<&str> = props
+                        .map(|p| p.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
                     let suggestions = crate::suggest::closest(&k.text, known.iter().copied(), 3);
                     let mut message = format!("unknown property `{}`", k.text);
                     if let Some(s) = suggestions.first() {
@@ -295,7 +342,11 @@ impl<'s> Validator<'s> {
                         .enumerate()
                         .map(|(n, s)| Fix {
                             preferred: n == 0,
-                            ..Fix::replace(format!("Rename to `{s}`"), k.span.clone(), s.to_string())
+                            ..Fix::replace(
+                                format!("Rename to `{s}`"),
+                                k.span.clone(),
+                                s.to_string(),
+                            )
                         })
                         .collect();
                     out.push(i);
@@ -307,24 +358,42 @@ impl<'s> Validator<'s> {
         let _ = value;
     }
 
-    fn check_scalar(&self, obj: &serde_json::Map<String, J>, value: &Value, path: &str, out: &mut Vec<Issue>) {
+    fn check_scalar(
+        &self,
+        obj: &serde_json::Map<String, J>,
+        value: &Value,
+        path: &str,
+        out: &mut Vec<Issue>,
+    ) {
         if is_unknown_text(value) {
             return;
         }
         let number = match &value.kind {
             ValueKind::Num(n) => Some(*n),
-            ValueKind::Str(s) if obj.get("type").is_some_and(|t| t != "string") => s.trim().parse().ok(),
+            ValueKind::Str(s) if obj.get("type").is_some_and(|t| t != "string") => {
+                s.trim().parse().ok()
+            }
             _ => None,
         };
         if let Some(n) = number {
             if let Some(min) = obj.get("minimum").and_then(J::as_f64) {
                 if n < min {
-                    out.push(issue(IssueKind::Invalid, value.span.clone(), path, format!("{} is below the minimum {}", fmt(n), fmt(min))));
+                    out.push(issue(
+                        IssueKind::Invalid,
+                        value.span.clone(),
+                        path,
+                        format!("{} is below the minimum {}", fmt(n), fmt(min)),
+                    ));
                 }
             }
             if let Some(max) = obj.get("maximum").and_then(J::as_f64) {
                 if n > max {
-                    out.push(issue(IssueKind::Invalid, value.span.clone(), path, format!("{} is above the maximum {}", fmt(n), fmt(max))));
+                    out.push(issue(
+                        IssueKind::Invalid,
+                        value.span.clone(),
+                        path,
+                        format!("{} is above the maximum {}", fmt(n), fmt(max)),
+                    ));
                 }
             }
         }
@@ -332,18 +401,41 @@ impl<'s> Validator<'s> {
             let len = s.chars().count() as f64;
             if let Some(min) = obj.get("minLength").and_then(J::as_f64) {
                 if len < min {
-                    out.push(issue(IssueKind::Invalid, value.span.clone(), path, format!("must be at least {} character{} long", fmt(min), plural(min))));
+                    out.push(issue(
+                        IssueKind::Invalid,
+                        value.span.clone(),
+                        path,
+                        format!(
+                            "must be at least {} character{} long",
+                            fmt(min),
+                            plural(min)
+                        ),
+                    ));
                 }
             }
             if let Some(max) = obj.get("maxLength").and_then(J::as_f64) {
                 if len > max {
-                    out.push(issue(IssueKind::Invalid, value.span.clone(), path, format!("is {} characters long, over the limit of {}", fmt(len), fmt(max))));
+                    out.push(issue(
+                        IssueKind::Invalid,
+                        value.span.clone(),
+                        path,
+                        format!(
+                            "is {} characters long, over the limit of {}",
+                            fmt(len),
+                            fmt(max)
+                        ),
+                    ));
                 }
             }
             if let Some(pat) = obj.get("pattern").and_then(J::as_str) {
                 if let Some(re) = regex(pat) {
                     if !re.is_match(s) {
-                        out.push(issue(IssueKind::Invalid, value.span.clone(), path, format!("`{s}` does not match the pattern `{pat}`")));
+                        out.push(issue(
+                            IssueKind::Invalid,
+                            value.span.clone(),
+                            path,
+                            format!("`{s}` does not match the pattern `{pat}`"),
+                        ));
                     }
                 }
             }
@@ -389,7 +481,9 @@ pub fn type_matches(t: &str, value: &Value) -> bool {
         (ValueKind::Str(s), "integer") => s.trim().parse::<i64>().is_ok() || s.contains("${"),
         (ValueKind::Str(s), "number") => s.trim().parse::<f64>().is_ok() || s.contains("${"),
         (ValueKind::Bool(_), "boolean") => true,
-        (ValueKind::Str(s), "boolean") => matches!(s.as_str(), "true" | "false" | "True" | "False") || s.contains("${"),
+        (ValueKind::Str(s), "boolean") => {
+            matches!(s.as_str(), "true" | "false" | "True" | "False") || s.contains("${")
+        }
         (ValueKind::Null, "null") => true,
         _ => false,
     }
@@ -443,7 +537,10 @@ mod tests {
         let doc = parse_value(Lang::Yaml, yaml);
         let v = doc.value.expect("value");
         let root = schema;
-        let val = Validator { root: &root, skip: &["Skipped"] };
+        let val = Validator {
+            root: &root,
+            skip: &["Skipped"],
+        };
         let mut out = Vec::new();
         val.validate(&root, &v, 0..0, &mut out);
         out
@@ -469,15 +566,30 @@ mod tests {
     #[test]
     fn reports_each_kind_of_problem() {
         let issues = run(schema(), "Nmae: x\nSize: '20'\nMode: Activ\nList: [{A: true}, {B: 1}]\nEither: {A: 3}\nSkipped: nope\n");
-        let msgs: Vec<String> = issues.iter().map(|i| format!("{:?} {} {}", i.kind, i.path, i.message)).collect();
+        let msgs: Vec<String> = issues
+            .iter()
+            .map(|i| format!("{:?} {} {}", i.kind, i.path, i.message))
+            .collect();
         let all = msgs.join("\n");
-        assert!(all.contains("Missing  missing required property `Name`"), "{all}");
-        assert!(all.contains("Unknown Nmae unknown property `Nmae`; did you mean `Name`?"), "{all}");
+        assert!(
+            all.contains("Missing  missing required property `Name`"),
+            "{all}"
+        );
+        assert!(
+            all.contains("Unknown Nmae unknown property `Nmae`; did you mean `Name`?"),
+            "{all}"
+        );
         assert!(all.contains("20 is above the maximum 10"), "{all}");
-        assert!(all.contains("`Activ` is not one of `Active`, `PassThrough`; did you mean `Active`?"), "{all}");
+        assert!(
+            all.contains("`Activ` is not one of `Active`, `PassThrough`; did you mean `Active`?"),
+            "{all}"
+        );
         assert!(all.contains("allows at most 1 item"), "{all}");
         assert!(all.contains("unknown property `B`"), "{all}");
-        assert!(all.contains("Either.A expected true or false, found the number 3"), "{all}");
+        assert!(
+            all.contains("Either.A expected true or false, found the number 3"),
+            "{all}"
+        );
         assert!(!all.contains("Skipped"), "{all}");
     }
 
