@@ -12,7 +12,10 @@ Sources (downloaded with pip into a temporary folder; nothing is installed):
   * botocore (Apache-2.0): data/lambda/2015-03-31/service-2.json(.gz) — the Runtime enum of the API;
   * cfn-lint: the AWS::Lambda::Function registry schema — the Runtime enum CloudFormation accepts.
 
-Usage: python3 server/data/lambda/update.py [--cfn-lint VERSION] [--botocore VERSION]
+  * osls (MIT), the maintained Serverless Framework v3 (npm pack into the temporary folder): the function,
+    event and provider schema of serverless.yml, assembled by osls_schema.js with node.
+
+Usage: python3 server/data/lambda/update.py [--cfn-lint VERSION] [--botocore VERSION] [--osls VERSION]
 """
 import argparse
 import datetime
@@ -23,6 +26,7 @@ import pathlib
 import re
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
 
@@ -37,6 +41,18 @@ def download(spec, dest):
     name = spec.split("==")[0].replace("-", "_")
     wheel = next(p for p in pathlib.Path(dest).iterdir() if p.name.lower().startswith(name.lower()))
     return zipfile.ZipFile(wheel)
+
+
+def osls_schema(version, dest):
+    """The serverless.yml schema, assembled from the osls package's plugins by osls_schema.js."""
+    subprocess.run(["npm", "pack", "--silent", f"osls@{version}"], cwd=dest, check=True, stdout=subprocess.DEVNULL)
+    tgz = next(p for p in pathlib.Path(dest).iterdir() if p.name.startswith("osls-") and p.name.endswith(".tgz"))
+    with tarfile.open(tgz) as tar:
+        tar.extractall(dest, filter="data")
+    pkg = pathlib.Path(dest) / "package"
+    out = subprocess.run(["node", str(HERE / "osls_schema.js"), str(pkg)], check=True, capture_output=True, text=True)
+    license_text = next(p for p in pkg.iterdir() if p.name.upper().startswith("LICENSE")).read_text()
+    return json.loads(out.stdout), license_text
 
 
 def family(runtime):
@@ -88,6 +104,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cfn-lint", default="1.58.0")
     ap.add_argument("--botocore", default="1.44.8")
+    ap.add_argument("--osls", default="4.3.1")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         cfn = download(f"cfn-lint=={args.cfn_lint}", tmp)
@@ -117,6 +134,7 @@ def main():
                           "LayerVersionArn", "ArchitecturesList")
         }
         timeout_doc = model["shapes"]["CreateFunctionRequest"]["members"]["Timeout"].get("documentation", "")
+        serverless, osls_license = osls_schema(args.osls, tmp)
 
     ids = sorted(set(api_enum) | set(cfn_enum) | set(lifecycle))
     runtimes = []
@@ -138,6 +156,7 @@ def main():
     write_json("schemas/aws-lambda-function.json", strip(lambda_schema))
     write_json("schemas/aws-serverless-function.json", strip(sam_schema))
     write_json("schemas/sam-globals.json", strip(globals_schema))
+    write_json("schemas/serverless.json", serverless)
     write_json("extensions.json", {
         "reserved_environment_keys": reserved,
         "image_excluded_properties": image_excl,
@@ -151,7 +170,8 @@ def main():
         "  extensions.json, attributes.json.\n"
         f"* botocore {args.botocore} (PyPI), Apache License 2.0, Copyright Amazon.com, Inc. or its affiliates:\n"
         "  the Runtime enum in runtimes.json and the API bounds in extensions.json.\n\n"
-        "cfn-lint licence:\n\n" + cfn_license
+        f"* osls {args.osls} (npm), MIT, Copyright (c) 2019 Serverless, Inc.: schemas/serverless.json.\n\n"
+        "cfn-lint licence:\n\n" + cfn_license + "\n\nosls licence:\n\n" + osls_license
     )
     manifest_path = HERE / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
@@ -180,6 +200,17 @@ def main():
         "counts": {"lambda_properties": len(lambda_schema["properties"]),
                    "sam_properties": len(sam_schema["properties"]),
                    "sam_definitions": len(sam_schema.get("definitions", {}))},
+    }
+    manifest["schemas/serverless.json"] = {
+        "sources": [{"package": "osls", "version": args.osls, "registry": "npm", "license": "MIT",
+                     "files": ["lib/config-schema.js", "lib/plugins/aws/provider.js",
+                               "lib/plugins/aws/package/compile/events/**/*.js"]}],
+        "note": "assembled by osls_schema.js the way the framework does at run time (defineProvider, "
+                "defineFunctionEvent); plugins of a service may add properties and events",
+        "generated": today,
+        "script": "server/data/lambda/update.py",
+        "counts": {"function_properties": len(serverless["function"]["properties"]),
+                   "events": len(serverless["events"]), "definitions": len(serverless["definitions"])},
     }
     manifest["extensions.json"] = {
         "sources": [dict(cfn_source, files=["cfnlint/data/schemas/extensions/aws_lambda_function/*.json"]),
