@@ -55,6 +55,7 @@ static EXTENSIONS: &str = include_str!("../../data/lambda/extensions.json");
 static LAMBDA_SCHEMA: &str = include_str!("../../data/lambda/schemas/aws-lambda-function.json");
 static SAM_SCHEMA: &str = include_str!("../../data/lambda/schemas/aws-serverless-function.json");
 static GLOBALS_SCHEMA: &str = include_str!("../../data/lambda/schemas/sam-globals.json");
+static SERVERLESS_SCHEMA: &str = include_str!("../../data/lambda/schemas/serverless.json");
 static ATTRIBUTES: &str = include_str!("../../data/lambda/attributes.json");
 
 pub fn limits() -> &'static Limits {
@@ -93,6 +94,12 @@ pub fn sam_schema() -> &'static serde_json::Value {
 pub fn globals_schema() -> &'static serde_json::Value {
     static S: OnceLock<serde_json::Value> = OnceLock::new();
     S.get_or_init(|| parse_json(GLOBALS_SCHEMA))
+}
+
+/// The serverless.yml schema: `definitions`, `function`, `provider` and the `events` names.
+pub fn serverless_schema() -> &'static serde_json::Value {
+    static S: OnceLock<serde_json::Value> = OnceLock::new();
+    S.get_or_init(|| parse_json(SERVERLESS_SCHEMA))
 }
 
 fn attribute_table() -> &'static HashMap<String, Vec<String>> {
@@ -157,6 +164,10 @@ mod tests {
         assert_eq!(lambda_schema()["typeName"], "AWS::Lambda::Function");
         assert_eq!(sam_schema()["typeName"], "AWS::Serverless::Function");
         assert!(globals_schema()["properties"]["Function"].is_object());
+        assert!(serverless_schema()["function"]["properties"]["memorySize"].is_object());
+        assert!(serverless_schema()["events"]
+            .as_array()
+            .is_some_and(|e| e.len() >= 20));
         assert!(attributes("AWS::SQS::Queue").contains(&"Arn".to_string()));
         assert!(attributes("AWS::Nope::Nope").is_empty());
     }

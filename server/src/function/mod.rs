@@ -7,6 +7,7 @@
 pub mod config_checks;
 pub mod data;
 pub mod model;
+pub mod properties;
 pub mod rules;
 pub mod runtimes;
 pub mod schema;
@@ -63,4 +64,5 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         config_checks::check_function(text, f, out);
         crate::handler::check_function(f, ctx.env.files, out);
     }
+    properties::check(ctx, out);
 }

@@ -223,7 +223,13 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
                     .map(|s| base.join(s)),
                 None => None,
             },
-            _ => None,
+            // A local path that `aws cloudformation package` uploads.
+            Source::CloudFormation => code
+                .as_ref()
+                .and_then(|f| f.str())
+                .filter(|s| !s.starts_with("s3://"))
+                .map(|s| base.join(s)),
+            Source::Serverless => None,
         };
         out.push(FunctionConfig {
             source,
