@@ -18,6 +18,7 @@ Sources (downloaded with pip into a temporary folder; nothing is installed):
 Usage: python3 server/data/lambda/update.py [--cfn-lint VERSION] [--botocore VERSION] [--osls VERSION]
 """
 import argparse
+import ast
 import datetime
 import gzip
 import json
@@ -79,16 +80,70 @@ def schema_by_type(cfn, provider, type_name):
     return json.loads(cfn.read(f"cfnlint/data/schemas/resources/{index[type_name]}.json"))
 
 
+def getatt_rules(cfn):
+    """The tables cfn-lint's `_getatts.py` adds to the registry schemas (types whose every property is an
+    attribute, per-type exceptions), read as Python literals so the logic below stays cfn-lint's."""
+    tree = ast.parse(cfn.read("cfnlint/schema/_getatts.py"))
+    out = {}
+    for node in tree.body:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            if isinstance(target, ast.Name) and target.id in ("_all_property_types", "_exceptions",
+                                                              "_unnamed_unknown_types"):
+                out[target.id] = ast.literal_eval(node.value)
+    return out
+
+
 def attributes(cfn):
-    """`Fn::GetAtt` attribute names per resource type: the read-only properties of each registry schema."""
+    """`Fn::GetAtt` attribute names per resource type, computed the way cfn-lint's GetAtts does: the
+    read-only properties of each registry schema, every property for the types it lists, its exceptions,
+    and `Outputs.*` for nested stacks. `*` in a name matches any text."""
+    rules = getatt_rules(cfn)
+    all_props = set(rules.get("_all_property_types", []))
+    exceptions = rules.get("_exceptions", {})
+    unnamed = tuple(rules.get("_unnamed_unknown_types", ()))
+
+    def walk(doc, node, path, names, depth=0):
+        if depth > 20:
+            return
+        if "$ref" in node and node["$ref"].startswith("#/"):
+            target = doc
+            for part in node["$ref"][2:].split("/"):
+                target = target.get(part, {})
+            return walk(doc, target, path, names, depth + 1)
+        types = node.get("type", [])
+        types = types if isinstance(types, list) else [types]
+        if "object" in types:
+            for prop, value in node.get("properties", {}).items():
+                walk(doc, value, path + [prop], names, depth + 1)
+        elif "array" in types:
+            if node.get("items", {}).get("type") not in ("object", "array"):
+                names.add(".".join(path))
+        else:
+            names.add(".".join(path))
+
     out = {}
     for provider in ("us-east-1", "sam"):
         index = json.loads(cfn.read(f"cfnlint/data/schemas/providers/{provider}.json"))
         for type_name, digest in sorted(index.items()):
             doc = json.loads(cfn.read(f"cfnlint/data/schemas/resources/{digest}.json"))
             names = set()
-            for ptr in doc.get("readOnlyProperties", []):
-                names.add(ptr.split("/properties/", 1)[-1].replace("/properties/", ".").replace("/", "."))
+            if type_name in all_props:
+                for prop, value in doc.get("properties", {}).items():
+                    walk(doc, value, [prop], names)
+            else:
+                names.update(exceptions.get(type_name, []))
+                if type_name in ("AWS::CloudFormation::Stack", "AWS::Serverless::Application"):
+                    names = {"Outputs.*"}
+                else:
+                    if unnamed and type_name.startswith(unnamed):
+                        names.add("*")
+                    for ptr in doc.get("readOnlyProperties", []):
+                        if type_name == "AWS::ServiceCatalog::CloudFormationProvisionedProduct" and \
+                                ptr == "/properties/Outputs":
+                            names.add("Outputs.*")
+                        else:
+                            names.add(".".join(ptr.split("/")[2:]))
             out[type_name] = sorted(names)
     return out
 
@@ -222,7 +277,8 @@ def main():
     }
     manifest["attributes.json"] = {
         "sources": [dict(cfn_source, files=["cfnlint/data/schemas/providers/{us-east-1,sam}.json",
-                                            "cfnlint/data/schemas/resources/*.json (readOnlyProperties)"])],
+                                            "cfnlint/data/schemas/resources/*.json (readOnlyProperties)",
+                                            "cfnlint/schema/_getatts.py (extra attribute tables)"])],
         "generated": today,
         "script": "server/data/lambda/update.py",
         "counts": {"resource_types": len(getatts)},
