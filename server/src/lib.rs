@@ -15,5 +15,6 @@ pub mod lsp;
 pub mod rules;
 pub mod suggest;
 pub mod syntax;
+pub mod template;
 pub mod text;
 pub mod workspace;

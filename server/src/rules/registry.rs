@@ -2,11 +2,12 @@
 
 use super::Rule;
 
-fn families() -> [&'static [&'static Rule]; 3] {
+fn families() -> [&'static [&'static Rule]; 4] {
     [
         crate::syntax::RULES,
         crate::iam::RULES,
         crate::function::RULES,
+        crate::template::RULES,
     ]
 }
 

@@ -149,6 +149,7 @@ pub fn analyze(file: &Parsed, env: &Env) -> Vec<Finding> {
         FileKind::Template | FileKind::Serverless | FileKind::Policy => {
             crate::iam::check(&ctx, &mut out);
             crate::function::check(&ctx, &mut out);
+            crate::template::check(&ctx, &mut out);
         }
         FileKind::Code(_) | FileKind::Other => {}
     }

@@ -1,0 +1,1 @@
+//! Editor features over logical ids: go-to-definition, references, completion, document symbols.
