@@ -148,7 +148,7 @@ pub fn check_limits(f: &FunctionConfig, out: &mut Vec<Finding>) {
         let (min, max) = (lim.min.unwrap_or(128.0), lim.max.unwrap_or(10240.0));
         let hard_max = lim.max_capacity_provider.unwrap_or(max);
         match number(field) {
-            Err(()) => out.push(not_a_number(&MEMORY_SIZE, field, "MemorySize")),
+            Err(()) => out.push(not_a_number(&MEMORY_SIZE, field, key(f, "MemorySize", "memorySize"))),
             Ok(Some(n)) if n.fract() != 0.0 || n < min || n > hard_max => out.push(Finding::new(
                 &MEMORY_SIZE,
                 field.span(),
@@ -171,7 +171,7 @@ pub fn check_limits(f: &FunctionConfig, out: &mut Vec<Finding>) {
         let hard_max = lim.max_capacity_provider.unwrap_or(max);
         let allowed = if managed { hard_max } else { max };
         match number(field) {
-            Err(()) => out.push(not_a_number(&TIMEOUT, field, "Timeout")),
+            Err(()) => out.push(not_a_number(&TIMEOUT, field, key(f, "Timeout", "timeout"))),
             Ok(Some(n)) if n.fract() != 0.0 || n < min || n > allowed => {
                 let mut message = format!(
                     "timeout must be whole seconds from {} to {}; found {}",
@@ -194,7 +194,11 @@ pub fn check_limits(f: &FunctionConfig, out: &mut Vec<Finding>) {
         let lim = limit("ephemeral_storage");
         let (min, max) = (lim.min.unwrap_or(512.0), lim.max.unwrap_or(10240.0));
         match number(field) {
-            Err(()) => out.push(not_a_number(&EPHEMERAL_STORAGE, field, "EphemeralStorage")),
+            Err(()) => out.push(not_a_number(
+                &EPHEMERAL_STORAGE,
+                field,
+                key(f, "EphemeralStorage.Size", "ephemeralStorageSize"),
+            )),
             Ok(Some(n)) if n.fract() != 0.0 || n < min || n > max => out.push(Finding::new(
                 &EPHEMERAL_STORAGE,
                 field.span(),
@@ -213,7 +217,7 @@ pub fn check_limits(f: &FunctionConfig, out: &mut Vec<Finding>) {
             Err(()) => out.push(not_a_number(
                 &RESERVED_CONCURRENCY,
                 field,
-                "ReservedConcurrentExecutions",
+                key(f, "ReservedConcurrentExecutions", "reservedConcurrency"),
             )),
             Ok(Some(n)) if n.fract() != 0.0 || n < 0.0 => out.push(Finding::new(
                 &RESERVED_CONCURRENCY,
@@ -249,6 +253,15 @@ pub fn check_limits(f: &FunctionConfig, out: &mut Vec<Finding>) {
                 ));
             }
         }
+    }
+}
+
+/// The property's name as the config file spells it.
+fn key(f: &FunctionConfig, template: &'static str, serverless: &'static str) -> &'static str {
+    if f.source == Source::Serverless {
+        serverless
+    } else {
+        template
     }
 }
 

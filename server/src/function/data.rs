@@ -50,6 +50,65 @@ pub struct Extensions {
     pub api_bounds: HashMap<String, serde_json::Value>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct ApiEvent {
+    pub event: String,
+    /// `sam` or `serverless`.
+    pub config: String,
+    /// The name of the limit in `limits.json`.
+    pub limit: String,
+    pub name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Poller {
+    pub source: String,
+    pub name: String,
+    pub sam_event: String,
+    pub sam_property: String,
+    pub serverless_event: String,
+    /// Resource type → the attribute that is the source's ARN.
+    pub resource_types: HashMap<String, String>,
+    pub arn_service: String,
+    pub actions: Vec<String>,
+    pub managed_policy: String,
+    pub reference: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LogFacts {
+    pub actions: Vec<String>,
+    pub reference: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ManagedPolicy {
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default)]
+    pub not_actions: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ManagedPolicies {
+    pub policies: HashMap<String, ManagedPolicy>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct EventSources {
+    pub api_events: Vec<ApiEvent>,
+    pub pollers: Vec<Poller>,
+    pub logs: LogFacts,
+    pub managed_policies: ManagedPolicies,
+}
+
+static EVENT_SOURCES: &str = include_str!("../../data/lambda/event_sources.json");
+
+pub fn event_sources() -> &'static EventSources {
+    static E: OnceLock<EventSources> = OnceLock::new();
+    E.get_or_init(|| serde_json::from_str(EVENT_SOURCES).unwrap_or_default())
+}
+
 static LIMITS: &str = include_str!("../../data/lambda/limits.json");
 static EXTENSIONS: &str = include_str!("../../data/lambda/extensions.json");
 static LAMBDA_SCHEMA: &str = include_str!("../../data/lambda/schemas/aws-lambda-function.json");
@@ -170,5 +229,16 @@ mod tests {
             .is_some_and(|e| e.len() >= 20));
         assert!(attributes("AWS::SQS::Queue").contains(&"Arn".to_string()));
         assert!(attributes("AWS::Nope::Nope").is_empty());
+        let ev = event_sources();
+        assert_eq!(ev.pollers.len(), 3);
+        assert!(ev
+            .api_events
+            .iter()
+            .all(|a| l.limits.contains_key(&a.limit)));
+        assert!(ev
+            .pollers
+            .iter()
+            .all(|p| ev.managed_policies.policies.contains_key(&p.managed_policy)));
+        assert!(!ev.logs.actions.is_empty());
     }
 }

@@ -6,7 +6,9 @@
 
 pub mod config_checks;
 pub mod data;
+pub mod events;
 pub mod model;
+pub mod permissions;
 pub mod properties;
 pub mod rules;
 pub mod runtimes;
@@ -39,6 +41,11 @@ pub static RULES: &[&Rule] = &[
     &INVALID_PROPERTY,
     &UNKNOWN_PROPERTY,
     &MISSING_PROPERTY,
+    &UNKNOWN_EVENT_TYPE,
+    &API_TIMEOUT,
+    &SQS_VISIBILITY_TIMEOUT,
+    &EVENT_SOURCE_PERMISSIONS,
+    &NO_LOG_PERMISSIONS,
 ];
 
 /// Every function check on a template or serverless.yml, handler checks included.
@@ -65,4 +72,5 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         crate::handler::check_function(f, ctx.env.files, out);
     }
     properties::check(ctx, out);
+    events::check(ctx, &functions, out);
 }

@@ -333,8 +333,21 @@ fn serverless_statements(provider: Option<&Value>) -> Option<&Value> {
         .or_else(|| p.get("iamRoleStatements"))
 }
 
+/// Whether a serverless.yml deploys to AWS: services for other clouds (google, azure, openwhisk, …) have
+/// no Lambda functions.
+pub fn is_aws_service(root: &Value) -> bool {
+    let provider = root.get("provider");
+    let name = provider.and_then(|p| p.get("name").or(Some(p)));
+    !name
+        .and_then(|n| n.as_str())
+        .is_some_and(|n| n != "aws" && !is_variable(n))
+}
+
 fn serverless_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a>> {
     let provider = root.get("provider");
+    if !is_aws_service(root) {
+        return Vec::new();
+    }
     let bundler = serverless_bundler(root);
     let mut out = Vec::new();
     for (key, f) in root

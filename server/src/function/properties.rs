@@ -127,6 +127,9 @@ pub fn has_plugins(root: &Value) -> bool {
 }
 
 fn check_serverless(root: &Value, out: &mut Vec<Finding>) {
+    if !super::model::is_aws_service(root) {
+        return;
+    }
     let Some(severity) = serverless_severity(root) else {
         return;
     };

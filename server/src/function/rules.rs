@@ -287,3 +287,65 @@ pub static MISSING_PROPERTY: Rule = Rule {
     bad: &[("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Code:\n        ZipFile: 'def handler(e, c): pass'\n")],
     good: &[("template.yaml", cfn!("      Runtime: python3.13\n      Handler: index.handler\n      Code:\n        ZipFile: 'def handler(e, c): pass'\n"))],
 };
+
+pub static UNKNOWN_EVENT_TYPE: Rule = Rule {
+    id: "function/unknown-event-type",
+    severity: Severity::Error,
+    summary: "an event type SAM or the Serverless Framework does not know",
+    docs: "A SAM event's `Type` must be one of the types of the embedded SAM schema (`Api`, `HttpApi`, `SQS`, \
+           `S3`, `Schedule`, …); a serverless.yml event's key one of the framework's (`http`, `httpApi`, `sqs`, \
+           `s3`, `schedule`, …, from the embedded osls schema). The quick fix offers the closest type. In \
+           serverless.yml the framework only warns unless `configValidationMode: error`, and plugins may \
+           define events, so the severity follows.",
+    bad: &[("template.yaml", sam!("      Runtime: python3.13\n      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n      Events:\n        Hourly:\n          Type: Schedul\n          Properties:\n            Schedule: rate(1 hour)\n"))],
+    good: &[("template.yaml", sam!("      Runtime: python3.13\n      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n      Events:\n        Hourly:\n          Type: Schedule\n          Properties:\n            Schedule: rate(1 hour)\n"))],
+};
+
+pub static API_TIMEOUT: Rule = Rule {
+    id: "function/api-timeout",
+    severity: Severity::Warning,
+    summary: "the function may run longer than API Gateway waits",
+    docs: "API Gateway stops waiting for a Lambda integration after 29 s (REST APIs, `Api` / `http` events) or \
+           30 s (HTTP APIs, `HttpApi` / `httpApi`). A longer function timeout means callers get a 504 while the \
+           function keeps running and billing. The REST limit can be raised by a quota request for Regional \
+           and private APIs, hence a warning.",
+    bad: &[("template.yaml", sam!("      Runtime: python3.13\n      Handler: index.handler\n      Timeout: 60\n      InlineCode: 'def handler(e, c): pass'\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /\n            Method: get\n"))],
+    good: &[("template.yaml", sam!("      Runtime: python3.13\n      Handler: index.handler\n      Timeout: 20\n      InlineCode: 'def handler(e, c): pass'\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /\n            Method: get\n"))],
+};
+
+pub static SQS_VISIBILITY_TIMEOUT: Rule = Rule {
+    id: "function/sqs-visibility-timeout",
+    severity: Severity::Error,
+    summary: "the SQS queue's visibility timeout is shorter than the function's timeout",
+    docs: "Lambda refuses an SQS event source mapping when the queue's `VisibilityTimeout` (30 s by default) \
+           is below the function's timeout, so the deployment fails. AWS recommends six times the function \
+           timeout; the quick fix sets that.",
+    bad: &[("template.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 30\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Timeout: 60\n      InlineCode: 'def handler(e, c): pass'\n      Events:\n        Jobs:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue.Arn\n")],
+    good: &[("template.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: 360\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Timeout: 60\n      InlineCode: 'def handler(e, c): pass'\n      Events:\n        Jobs:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue.Arn\n")],
+};
+
+pub static EVENT_SOURCE_PERMISSIONS: Rule = Rule {
+    id: "function/event-source-permissions",
+    severity: Severity::Error,
+    summary: "the function's role cannot read the event source Lambda polls for it",
+    docs: "For an SQS queue, Kinesis stream or DynamoDB stream, Lambda reads the source with the function's \
+           execution role and checks those permissions when the event source mapping is created: without them \
+           (`sqs:ReceiveMessage`, `sqs:DeleteMessage`, `sqs:GetQueueAttributes`; the Kinesis and DynamoDB \
+           stream read actions) the deployment fails. Checked when the role is in the same template and all \
+           of its policies can be read; SAM's and the Serverless Framework's generated roles get the \
+           permissions automatically.",
+    bad: &[("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Service: lambda.amazonaws.com}\n            Action: sts:AssumeRole\n      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Role: !GetAtt Role.Arn\n      Code:\n        ZipFile: 'def handler(e, c): pass'\n  Mapping:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n      FunctionName: !Ref Fn\n      EventSourceArn: !GetAtt Queue.Arn\n")],
+    good: &[("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Service: lambda.amazonaws.com}\n            Action: sts:AssumeRole\n      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Role: !GetAtt Role.Arn\n      Code:\n        ZipFile: 'def handler(e, c): pass'\n  Mapping:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n      FunctionName: !Ref Fn\n      EventSourceArn: !GetAtt Queue.Arn\n")],
+};
+
+pub static NO_LOG_PERMISSIONS: Rule = Rule {
+    id: "function/no-log-permissions",
+    severity: Severity::Warning,
+    summary: "the function's role cannot write CloudWatch Logs: its logs are silently lost",
+    docs: "Lambda writes a function's output with the function's own role. A role without \
+           `logs:CreateLogStream` and `logs:PutLogEvents` does not stop the function, but every log line and \
+           error is dropped without a trace. Checked when the role is in the same template and all of its \
+           policies can be read; attach `AWSLambdaBasicExecutionRole` or grant the actions.",
+    bad: &[("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Service: lambda.amazonaws.com}\n            Action: sts:AssumeRole\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Role: !GetAtt Role.Arn\n      Code:\n        ZipFile: 'def handler(e, c): pass'\n")],
+    good: &[("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Service: lambda.amazonaws.com}\n            Action: sts:AssumeRole\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Role: !GetAtt Role.Arn\n      Code:\n        ZipFile: 'def handler(e, c): pass'\n")],
+};

@@ -472,6 +472,76 @@ impl Walker<'_, '_> {
     }
 }
 
+/// The logical ids a value refers to (with the attribute, if any), whatever the form: `Ref`, `Fn::GetAtt`,
+/// `${…}` in `Fn::Sub`, nested inside other intrinsics. Pseudo parameters are left out.
+pub fn referenced_ids(value: &Value) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    collect_ids(value, &mut out, 0);
+    out
+}
+
+fn collect_ids(value: &Value, out: &mut Vec<(String, Option<String>)>, depth: usize) {
+    if depth > 50 {
+        return;
+    }
+    let push = |out: &mut Vec<(String, Option<String>)>, id: &str, attr: Option<&str>| {
+        if !id.starts_with("AWS::") && !id.is_empty() {
+            out.push((id.to_string(), attr.map(str::to_string)));
+        }
+    };
+    match &value.kind {
+        ValueKind::Intrinsic { name, arg, .. } => match (name.as_str(), &arg.kind) {
+            ("Ref", ValueKind::Str(s)) => match s.split_once('.') {
+                Some((id, a)) => push(out, id, Some(a)),
+                None => push(out, s, None),
+            },
+            ("Fn::GetAtt", ValueKind::Str(s)) => match s.split_once('.') {
+                Some((id, a)) => push(out, id, Some(a)),
+                None => push(out, s, None),
+            },
+            ("Fn::GetAtt", ValueKind::Seq(items)) => {
+                if let Some(id) = items.first().and_then(|v| v.as_str()) {
+                    push(out, id, items.get(1).and_then(|v| v.as_str()));
+                }
+            }
+            ("Fn::Sub", _) => {
+                let (template, vars) = match &arg.kind {
+                    ValueKind::Seq(items) => (items.first(), items.get(1)),
+                    _ => (Some(arg.as_ref()), None),
+                };
+                let locals: Vec<&str> = vars
+                    .and_then(|v| v.as_map())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(k, _)| k.text.as_str())
+                    .collect();
+                if let Some(s) = template.and_then(|t| t.as_str()) {
+                    for (_, name, attr) in sub_variables(s) {
+                        if !locals.contains(&name) {
+                            push(out, name, attr.map(|(a, _)| a));
+                        }
+                    }
+                }
+                if let Some(v) = vars {
+                    collect_ids(v, out, depth + 1);
+                }
+            }
+            _ => collect_ids(arg, out, depth + 1),
+        },
+        ValueKind::Seq(items) => {
+            for item in items {
+                collect_ids(item, out, depth + 1);
+            }
+        }
+        ValueKind::Map(entries) => {
+            for (_, v) in entries {
+                collect_ids(v, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// `Name.Attr` into the id and its attribute (with the attribute's span); ids never contain dots.
 fn split_attr(s: &str, span: Span) -> (String, Option<(String, Span)>) {
     match s.split_once('.') {
