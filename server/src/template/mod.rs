@@ -2,6 +2,7 @@
 //! and the editor features over them (go-to-definition, references, completion, document symbols).
 
 pub mod check;
+pub mod cursor;
 pub mod ide;
 pub mod refs;
 
