@@ -7,12 +7,14 @@
 pub mod config_checks;
 pub mod data;
 pub mod events;
+pub mod ide;
 pub mod model;
 pub mod permissions;
 pub mod properties;
 pub mod rules;
 pub mod runtimes;
 pub mod schema;
+pub mod schema_nav;
 
 use crate::rules::{Finding, Rule};
 use crate::workspace::{Ctx, FileKind};

@@ -99,26 +99,29 @@ pub struct Symbol {
 
 /// Completion items at `offset`.
 pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem> {
-    let _ = (file, offset, env);
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(crate::function::ide::completion(file, offset, env));
+    out.extend(crate::template::ide::completion(file, offset, env));
+    out
 }
 
 /// Hover at `offset`.
 pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
-    let _ = (file, offset, env);
-    None
+    crate::function::ide::hover(file, offset, env)
 }
 
 /// Where the thing at `offset` is defined.
 pub fn definition(file: &Parsed, offset: usize, env: &Env) -> Vec<Location> {
-    let _ = (file, offset, env);
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(crate::template::ide::definition(file, offset, env));
+    out
 }
 
 /// Where the thing at `offset` is used.
 pub fn references(file: &Parsed, offset: usize, env: &Env) -> Vec<Location> {
-    let _ = (file, offset, env);
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(crate::template::ide::references(file, offset, env));
+    out
 }
 
 pub fn code_lenses(file: &Parsed, env: &Env) -> Vec<CodeLens> {
@@ -127,6 +130,7 @@ pub fn code_lenses(file: &Parsed, env: &Env) -> Vec<CodeLens> {
 }
 
 pub fn symbols(file: &Parsed, env: &Env) -> Vec<Symbol> {
-    let _ = (file, env);
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(crate::template::ide::symbols(file, env));
+    out
 }

@@ -59,7 +59,10 @@ fn parse_line(line: &str) -> Line<'_> {
     let mut rest = &line[indent..];
     let mut col = indent;
     let mut items = 0;
-    while let Some(r) = rest.strip_prefix("- ").or_else(|| (rest == "-").then_some("")) {
+    while let Some(r) = rest
+        .strip_prefix("- ")
+        .or_else(|| (rest == "-").then_some(""))
+    {
         let spaces = r.len() - r.trim_start_matches(' ').len();
         col += rest.len() - r.len() + spaces;
         rest = &r[spaces..];
@@ -143,7 +146,11 @@ pub fn at(text: &str, offset: usize) -> Option<Cursor> {
             path_rev.extend(std::iter::repeat_n(Seg::Item, line.items));
             let key = k.trim().trim_matches(['"', '\'']).to_string();
             let in_list = value.trim_start().starts_with('[');
-            let level = if line.items > 0 { line.indent } else { line.col };
+            let level = if line.items > 0 {
+                line.indent
+            } else {
+                line.col
+            };
             (Slot::Value { key, in_list }, level, line_start)
         }
         None if line.items > 0 => {
@@ -221,16 +228,29 @@ mod tests {
     fn value_after_a_key() {
         let c = at_bar("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: pyt|\n");
         assert_eq!(keys(&c), ["Resources", "Fn", "Properties"]);
-        assert_eq!(c.slot, Slot::Value { key: "Runtime".into(), in_list: false });
+        assert_eq!(
+            c.slot,
+            Slot::Value {
+                key: "Runtime".into(),
+                in_list: false
+            }
+        );
         assert_eq!(c.prefix, "pyt");
         let c = at_bar("Resources:\n  Fn:\n    Properties:\n      Runtime: |\n      Handler: x\n");
         assert_eq!(c.prefix, "");
-        assert_eq!(c.slot, Slot::Value { key: "Runtime".into(), in_list: false });
+        assert_eq!(
+            c.slot,
+            Slot::Value {
+                key: "Runtime".into(),
+                in_list: false
+            }
+        );
     }
 
     #[test]
     fn key_being_typed() {
-        let c = at_bar("Resources:\n  Fn:\n    Properties:\n      Runtime: python3.13\n      Mem|\n");
+        let c =
+            at_bar("Resources:\n  Fn:\n    Properties:\n      Runtime: python3.13\n      Mem|\n");
         assert_eq!(keys(&c), ["Resources", "Fn", "Properties"]);
         assert_eq!(c.slot, Slot::Key);
         assert_eq!(c.prefix, "Mem");
@@ -240,17 +260,37 @@ mod tests {
     fn list_items() {
         let c = at_bar("Resources:\n  Fn:\n    Properties:\n      Architectures:\n        - ar|\n");
         assert_eq!(keys(&c), ["Resources", "Fn", "Properties"]);
-        assert_eq!(c.slot, Slot::Value { key: "Architectures".into(), in_list: true });
+        assert_eq!(
+            c.slot,
+            Slot::Value {
+                key: "Architectures".into(),
+                in_list: true
+            }
+        );
         let c = at_bar("Resources:\n  Fn:\n    Properties:\n      Architectures: [ar|]\n");
-        assert_eq!(c.slot, Slot::Value { key: "Architectures".into(), in_list: true });
+        assert_eq!(
+            c.slot,
+            Slot::Value {
+                key: "Architectures".into(),
+                in_list: true
+            }
+        );
         assert_eq!(c.prefix, "ar");
-        let c = at_bar("functions:\n  hello:\n    events:\n      - http:\n          path: /x\n          me|\n");
+        let c = at_bar(
+            "functions:\n  hello:\n    events:\n      - http:\n          path: /x\n          me|\n",
+        );
         assert_eq!(keys(&c), ["functions", "hello", "events", "-", "http"]);
         assert_eq!(c.slot, Slot::Key);
         // A lone word in a block list reads as an item of the list; completions decide what it means.
         let c = at_bar("functions:\n  hello:\n    events:\n      - ht|\n");
         assert_eq!(keys(&c), ["functions", "hello"]);
-        assert_eq!(c.slot, Slot::Value { key: "events".into(), in_list: true });
+        assert_eq!(
+            c.slot,
+            Slot::Value {
+                key: "events".into(),
+                in_list: true
+            }
+        );
         let c = at_bar("functions:\n  hello:\n    events:\n      - http:\n          path: /x\n      - sqs:\n          arn: x\n          bat|\n");
         assert_eq!(keys(&c), ["functions", "hello", "events", "-", "sqs"]);
     }
