@@ -227,7 +227,7 @@ pub fn check_limits(f: &FunctionConfig, out: &mut Vec<Finding>) {
                     fmt(n)
                 ),
             )),
-            Ok(Some(n)) if n == 0.0 => out.push(
+            Ok(Some(0.0)) => out.push(
                 Finding::new(
                     &RESERVED_CONCURRENCY,
                     field.span(),

@@ -21,10 +21,37 @@ struct SchemaAt<'s> {
     owner: String,
 }
 
+/// A resource's `Type` from the value tree, or from the text while the tree is broken by half-typed
+/// lines.
 fn type_of_resource<'a>(file: &'a Parsed, id: &str) -> Option<&'a str> {
-    file.root()?
-        .get_path(&["Resources", id, "Type"])
+    if let Some(t) = file
+        .root()
+        .and_then(|r| r.get_path(&["Resources", id, "Type"]))
         .and_then(|t| t.as_str())
+    {
+        return Some(t);
+    }
+    let text: &str = &file.text;
+    let mut lines = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Resources:"))
+        .skip(1);
+    let mut indent = None;
+    for line in lines.by_ref() {
+        let trimmed = line.trim_start();
+        let ind = line.len() - trimmed.len();
+        if let Some(i) = indent {
+            if !trimmed.is_empty() && ind <= i {
+                return None;
+            }
+            if let Some(t) = trimmed.strip_prefix("Type:") {
+                return Some(t.trim().trim_matches(['"', '\'']));
+            }
+        } else if trimmed.strip_suffix(':').map(str::trim_end) == Some(id) {
+            indent = Some(ind);
+        }
+    }
+    None
 }
 
 /// The type of a SAM event from the value tree, or from the text under it while the tree is broken.
@@ -177,13 +204,54 @@ pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem
             value_items(file, &p, cur.replace.clone(), lead)
         }
         Slot::Key => {
-            let present = present_keys(file, &path);
+            let present = present_keys(file, &path, offset);
             key_items(file, &path, cur.replace.clone(), &present)
         }
     }
 }
 
-fn present_keys(file: &Parsed, path: &[String]) -> Vec<String> {
+/// The keys already in the mapping being edited: from the value tree, or from the text (the lines at the
+/// cursor's indentation within its block) while the tree is broken.
+fn present_keys(file: &Parsed, path: &[String], offset: usize) -> Vec<String> {
+    let from_tree = present_keys_in_tree(file, path);
+    if !from_tree.is_empty() {
+        return from_tree;
+    }
+    let text: &str = &file.text;
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let indent = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
+    let key_at = |line: &str| -> Option<Option<String>> {
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            return Some(None);
+        }
+        let ind = line.len() - trimmed.len();
+        if ind < indent || trimmed.starts_with("- ") && ind == indent {
+            return None;
+        }
+        if ind > indent {
+            return Some(None);
+        }
+        Some(trimmed.split_once(':').map(|(k, _)| k.trim().to_string()))
+    };
+    let mut out = Vec::new();
+    for line in text[..line_start].lines().rev() {
+        match key_at(line) {
+            None => break,
+            Some(k) => out.extend(k),
+        }
+    }
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    for line in text[line_end..].lines().skip(1) {
+        match key_at(line) {
+            None => break,
+            Some(k) => out.extend(k),
+        }
+    }
+    out
+}
+
+fn present_keys_in_tree(file: &Parsed, path: &[String]) -> Vec<String> {
     let Some(root) = file.root() else {
         return Vec::new();
     };
@@ -526,4 +594,37 @@ fn value_hover(
         });
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::workspace::{parse, Env, Files};
+    use std::path::Path;
+    use std::sync::Arc;
+
+    pub fn complete(src: &str) -> Vec<CompletionItem> {
+        let offset = src.find('|').expect("cursor");
+        let text = src.replacen('|', "", 1);
+        let file = parse(
+            Path::new("/p/template.yaml"),
+            Arc::from(text.as_str()),
+            None,
+        );
+        let config = Config::default();
+        let files = Files::new();
+        let env = Env {
+            config: &config,
+            files: &files,
+        };
+        completion(&file, offset, &env)
+    }
+
+    #[test]
+    fn event_type_values() {
+        let got = complete("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Events:\n        Jobs:\n          Type: SQ|\n          Properties:\n            Bat\n");
+        let labels: Vec<&str> = got.iter().map(|i| i.label.as_str()).collect();
+        assert!(labels.contains(&"SQS"), "{labels:?}");
+    }
 }

@@ -240,7 +240,7 @@ impl<'s> Validator<'s> {
                 other => other.to_string(),
             })
             .collect();
-        if names.iter().any(|n| *n == text) {
+        if names.contains(&text) {
             return;
         }
         let suggestions = crate::suggest::closest(&text, names.iter().map(String::as_str), 3);

@@ -556,8 +556,12 @@ fn split_attr(s: &str, span: Span) -> (String, Option<(String, Span)>) {
     }
 }
 
-/// The variables of a `Fn::Sub` string: (offset of the name, name, attribute and its offset).
-pub fn sub_variables(raw: &str) -> Vec<(usize, &str, Option<(&str, usize)>)> {
+/// A `${Name}` or `${Name.Attr}` of a `Fn::Sub` string: the name's offset, the name, and the attribute
+/// with its offset.
+pub type SubVariable<'a> = (usize, &'a str, Option<(&'a str, usize)>);
+
+/// The variables of a `Fn::Sub` string.
+pub fn sub_variables(raw: &str) -> Vec<SubVariable<'_>> {
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(pos) = raw[i..].find("${") {
