@@ -356,18 +356,35 @@ pub fn check_layers(f: &FunctionConfig, out: &mut Vec<Finding>) {
     let Some(field) = &f.layers else {
         return;
     };
-    let Some(items) = field.node.as_seq() else {
-        return;
-    };
+    let items: &[&Value] = &f.all_layers;
     let max = limit("layers").max.unwrap_or(5.0) as usize;
     if items.len() > max {
-        let extra = &items[max];
+        // Point at the function's own list when it has one (Globals layers count too).
+        let own = field
+            .node
+            .as_seq()
+            .filter(|_| !field.inherited)
+            .unwrap_or_default();
+        let span = match own.last() {
+            Some(last) if !field.inherited => {
+                let first_extra = own.len().saturating_sub(items.len() - max);
+                own.get(first_extra)
+                    .map_or(last.span.clone(), |e| e.span.start..last.span.end)
+            }
+            _ => field.node.span.clone(),
+        };
         out.push(Finding::new(
             &LAYERS,
-            extra.span.start..items[items.len() - 1].span.end,
+            span,
             format!(
-                "a function can use at most {max} layers; this one lists {}",
-                items.len()
+                "a function can use at most {max} layers; function `{}` gets {}{}",
+                f.name,
+                items.len(),
+                if items.len() > own.len() && !own.is_empty() {
+                    " (with the ones from `Globals`)"
+                } else {
+                    ""
+                }
             ),
         ));
     }
@@ -552,10 +569,10 @@ pub fn check_environment(f: &FunctionConfig, out: &mut Vec<Finding>) {
         if let Some(v) = field.node.scalar_text().filter(|s| !s.contains("${")) {
             total += v.len();
         }
-        if field.inherited {
-            continue;
+        // Inherited keys are reported where they are written (once: findings are deduplicated).
+        if !field.inherited {
+            first_own.get_or_insert(key.span.clone());
         }
-        first_own.get_or_insert(key.span.clone());
         if key.text.contains("${") {
             continue;
         }

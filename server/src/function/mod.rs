@@ -15,6 +15,8 @@ pub mod rules;
 pub mod runtimes;
 pub mod schema;
 pub mod schema_nav;
+#[cfg(test)]
+mod tests;
 
 use crate::rules::{Finding, Rule};
 use crate::workspace::{Ctx, FileKind};

@@ -81,6 +81,8 @@ pub struct FunctionConfig<'a> {
     pub timeout: Option<Field<'a>>,
     pub architectures: Option<Field<'a>>,
     pub layers: Option<Field<'a>>,
+    /// Every layer the function gets: SAM appends the function's `Layers` to `Globals.Function.Layers`.
+    pub all_layers: Vec<&'a Value>,
     pub role: Option<Field<'a>>,
     pub policies: Option<Field<'a>>,
     /// Environment variables, function and inherited merged (function wins).
@@ -138,7 +140,7 @@ pub fn default_runtime(file: &Parsed) -> Option<&Value> {
     let root = file.root()?;
     match file.kind {
         FileKind::Template => root.get_path(&["Globals", "Function", "Runtime"]),
-        FileKind::Serverless => root.get_path(&["provider", "runtime"]),
+        FileKind::Serverless if is_aws_service(root) => root.get_path(&["provider", "runtime"]),
         _ => None,
     }
 }
@@ -247,6 +249,17 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
             timeout: prop(props, g, "Timeout"),
             architectures: prop(props, g, "Architectures"),
             layers: prop(props, g, "Layers"),
+            all_layers: {
+                // SAM concatenates lists from Globals with the function's own.
+                let global = g.and_then(|g| g.get("Layers"));
+                let own = props.and_then(|p| p.get("Layers"));
+                [global, own]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|l| l.as_seq())
+                    .flatten()
+                    .collect()
+            },
             role: prop(props, g, "Role"),
             policies: prop(props, None, "Policies"),
             environment,
@@ -394,6 +407,11 @@ fn serverless_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<
             timeout: both("timeout", "timeout"),
             architectures: both("architecture", "architecture"),
             layers: both("layers", "layers"),
+            // A function's `layers` replaces the provider's.
+            all_layers: both("layers", "layers")
+                .and_then(|l| l.node.as_seq())
+                .map(|s| s.iter().collect())
+                .unwrap_or_default(),
             role: own("role").or_else(|| {
                 field(
                     provider.and_then(|p| {
