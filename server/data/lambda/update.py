@@ -80,6 +80,31 @@ def schema_by_type(cfn, provider, type_name):
     return json.loads(cfn.read(f"cfnlint/data/schemas/resources/{index[type_name]}.json"))
 
 
+# Where cfn-lint's generated SAM schema disagrees with what SAM accepts, the SAM behaviour wins. Each patch
+# is listed in the manifest.
+SAM_PATCHES = [
+    (
+        "definitions/CognitoEventProperties/properties/Trigger",
+        {
+            "description": "The Lambda trigger (or triggers) of the user pool: `PreSignUp`, "
+                           "`PostConfirmation`, `CustomMessage`, ...",
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+        },
+        "cfn-lint types it as the user pool's LambdaConfig object; SAM takes trigger names",
+    ),
+]
+
+
+def patch(schema, patches):
+    for pointer, value, _ in patches:
+        *parents, last = pointer.split("/")
+        node = schema
+        for part in parents:
+            node = node[part]
+        node[last] = value
+    return schema
+
+
 def getatt_rules(cfn):
     """The tables cfn-lint's `_getatts.py` adds to the registry schemas (types whose every property is an
     attribute, per-type exceptions), read as Python literals so the logic below stays cfn-lint's."""
@@ -166,7 +191,7 @@ def main():
         boto = download(f"botocore=={args.botocore}", tmp)
         lifecycle = json.loads(cfn.read("cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json"))
         lambda_schema = schema_by_type(cfn, "us-east-1", "AWS::Lambda::Function")
-        sam_schema = schema_by_type(cfn, "sam", "AWS::Serverless::Function")
+        sam_schema = patch(schema_by_type(cfn, "sam", "AWS::Serverless::Function"), SAM_PATCHES)
         globals_schema = json.loads(cfn.read("cfnlint/data/schemas/other/sam/globals.json"))
         ext = "cfnlint/data/schemas/extensions/aws_lambda_function/"
         reserved = json.loads(cfn.read(ext + "environment_variable_keys.json"))["propertyNames"]["not"]["enum"]
@@ -250,6 +275,7 @@ def main():
             "cfnlint/data/schemas/other/sam/globals.json"])],
         "note": "cfn-lint's AWS::Serverless::Function schema is generated from aws-sam-translator's models; "
                 "handlers, tagging and permissions are dropped, descriptions kept for hover",
+        "patches": [{"pointer": p, "reason": r} for p, _, r in SAM_PATCHES],
         "generated": today,
         "script": "server/data/lambda/update.py",
         "counts": {"lambda_properties": len(lambda_schema["properties"]),

@@ -564,6 +564,26 @@ pub fn check_environment(f: &FunctionConfig, out: &mut Vec<Finding>) {
     let ext = extensions();
     let mut total = 0usize;
     let mut first_own: Option<std::ops::Range<usize>> = None;
+    // The variables must be a map of names to values (a list of `Key`/`Value` pairs is a common slip).
+    let vars = match f.source {
+        Source::Serverless => f.node.get("environment"),
+        _ => f
+            .properties
+            .and_then(|p| p.get_path(&["Environment", "Variables"])),
+    };
+    if let Some(v) = vars {
+        let unknown = v.is_intrinsic() || v.as_str().is_some_and(|s| s.contains("${"));
+        if v.as_map().is_none() && !unknown && !matches!(v.kind, ValueKind::Null) {
+            out.push(Finding::new(
+                &INVALID_PROPERTY,
+                v.span.clone(),
+                format!(
+                    "environment variables are a map of names to values, not {}",
+                    super::schema::describe(v)
+                ),
+            ));
+        }
+    }
     for (key, field) in &f.environment {
         total += key.text.len();
         if let Some(v) = field.node.scalar_text().filter(|s| !s.contains("${")) {
@@ -697,8 +717,9 @@ pub fn check_package_type(f: &FunctionConfig, out: &mut Vec<Finding>) {
 }
 
 fn check_zip_needs(f: &FunctionConfig, out: &mut Vec<Finding>) {
-    // An image given without PackageType: CloudFormation rejects Handler/Runtime-less zip functions.
-    if f.image.is_some() {
+    // An image without `PackageType` means an image function to SAM; an explicit `Zip` wins.
+    let explicit_zip = f.package_type.as_ref().and_then(|p| p.str()) == Some("Zip");
+    if f.image.is_some() && !explicit_zip {
         return;
     }
     let mut missing = Vec::new();
@@ -711,9 +732,14 @@ fn check_zip_needs(f: &FunctionConfig, out: &mut Vec<Finding>) {
     if missing.is_empty() {
         return;
     }
+    // On the `Properties` key, where the missing properties go.
+    let span = f
+        .node
+        .get_entry("Properties")
+        .map_or_else(|| f.anchor(), |(k, _)| k.span.clone());
     out.push(Finding::new(
         &PACKAGE_TYPE,
-        f.anchor(),
+        span,
         format!(
             "a .zip function needs {}: without {} Lambda cannot start it",
             missing.join(" and "),

@@ -72,6 +72,14 @@ pub struct Poller {
     pub arn_service: String,
     pub actions: Vec<String>,
     pub managed_policy: String,
+    /// `required` (streams) or `forbidden` (queues).
+    #[serde(default)]
+    pub starting_position: Option<String>,
+    /// A larger batch needs `MaximumBatchingWindowInSeconds` of at least 1.
+    #[serde(default)]
+    pub max_batch_without_window: Option<f64>,
+    #[serde(default)]
+    pub fifo_max_batch: Option<f64>,
     pub reference: String,
 }
 

@@ -157,6 +157,7 @@ fn sam_events(text: &str, f: &FunctionConfig, out: &mut Vec<Finding>) {
         let v = Validator {
             root: schema,
             skip: &[],
+            null_ok: true,
         };
         let mut issues = Vec::new();
         v.validate(def_schema, ev.node, ev.key_span.clone(), &mut issues);
@@ -247,6 +248,7 @@ fn serverless_events(root: &Value, f: &FunctionConfig, out: &mut Vec<Finding>) {
         let v = Validator {
             root: schema,
             skip: &[],
+            null_ok: false,
         };
         let mut issues = Vec::new();
         v.validate(ev_schema, value, key.span.clone(), &mut issues);
@@ -396,6 +398,97 @@ fn visibility(
     out.push(finding);
 }
 
+/// The batching and position settings of one event source mapping, whatever declared it.
+struct MappingSettings<'a> {
+    batch: Option<&'a Value>,
+    start: Option<&'a Value>,
+    window: Option<&'a Value>,
+    /// The names the config file uses: batch size, starting position, batching window.
+    names: [&'static str; 3],
+}
+
+fn known_number(v: &Value) -> Option<f64> {
+    match &v.kind {
+        ValueKind::Num(n) => Some(*n),
+        ValueKind::Str(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn is_fifo(queue: Option<&Value>, source: &Value) -> bool {
+    let props = queue.and_then(|q| q.get("Properties"));
+    props
+        .and_then(|p| p.get("FifoQueue"))
+        .is_some_and(|f| f.as_bool() == Some(true) || f.as_str() == Some("true"))
+        || props
+            .and_then(|p| p.get("QueueName"))
+            .and_then(|n| n.as_str())
+            .is_some_and(|n| n.ends_with(".fifo"))
+        || source.as_str().is_some_and(|s| s.ends_with(".fifo"))
+}
+
+/// `StartingPosition` where the source needs or refuses it; SQS batch sizes (FIFO at most 10, above 10
+/// only with a batching window).
+fn mapping_settings(
+    poller: &Poller,
+    m: &MappingSettings,
+    queue: Option<&Value>,
+    source: &Value,
+    anchor: Span,
+    out: &mut Vec<Finding>,
+) {
+    let [batch_name, start_name, window_name] = m.names;
+    match (poller.starting_position.as_deref(), m.start) {
+        (Some("required"), None) => out.push(Finding::new(
+            &EVENT_SOURCE_MAPPING,
+            anchor.clone(),
+            format!("a {} event source needs `{start_name}` (`TRIM_HORIZON`, `LATEST` or `AT_TIMESTAMP`)", poller.name),
+        )),
+        (Some("forbidden"), Some(v)) => out.push(Finding::new(
+            &EVENT_SOURCE_MAPPING,
+            v.span.clone(),
+            format!("`{start_name}` is only for streams and Kafka: Lambda rejects it for an {}", poller.name),
+        )),
+        _ => {}
+    }
+    let Some(batch) = m.batch.and_then(|b| known_number(b).map(|n| (b, n))) else {
+        return;
+    };
+    let (node, n) = batch;
+    if let Some(max) = poller.fifo_max_batch {
+        if n > max && is_fifo(queue, source) {
+            out.push(Finding::new(
+                &EVENT_SOURCE_MAPPING,
+                node.span.clone(),
+                format!(
+                    "a FIFO queue delivers at most {} messages per batch; `{batch_name}` is {}",
+                    fmt(max),
+                    fmt(n)
+                ),
+            ));
+            return;
+        }
+    }
+    if let Some(max) = poller.max_batch_without_window {
+        let window = m.window.map(known_number);
+        let unset_or_zero = match window {
+            None => true,
+            Some(Some(w)) => w < 1.0,
+            Some(None) => false,
+        };
+        if n > max && unset_or_zero {
+            out.push(Finding::new(
+                &EVENT_SOURCE_MAPPING,
+                node.span.clone(),
+                format!(
+                    "a `{batch_name}` above {} needs `{window_name}` of at least 1 second",
+                    fmt(max)
+                ),
+            ));
+        }
+    }
+}
+
 fn role_permissions(
     resources: &[(Key, Value)],
     f: &FunctionConfig,
@@ -485,10 +578,50 @@ fn polled_events(resources: &[(Key, Value)], f: &FunctionConfig, out: &mut Vec<F
         let Some(source) = source else {
             continue;
         };
-        if let Some((p, key, res)) = poller_resource(resources, source) {
+        let resource = poller_resource(resources, source);
+        if let Some((p, key, res)) = resource {
             if p.source == "sqs" {
                 visibility(f, key, res, ev.key_span.clone(), out);
             }
+        }
+        if let Some(props) = ev.properties.filter(|p| p.as_map().is_some()) {
+            let m = if f.source == Source::Serverless {
+                MappingSettings {
+                    batch: props.get("batchSize"),
+                    start: props.get("startingPosition"),
+                    window: props.get("maximumBatchingWindow"),
+                    names: ["batchSize", "startingPosition", "maximumBatchingWindow"],
+                }
+            } else {
+                MappingSettings {
+                    batch: props.get("BatchSize"),
+                    start: props.get("StartingPosition"),
+                    window: props.get("MaximumBatchingWindowInSeconds"),
+                    names: [
+                        "BatchSize",
+                        "StartingPosition",
+                        "MaximumBatchingWindowInSeconds",
+                    ],
+                }
+            };
+            // The framework fills in a starting position for streams itself.
+            let position_checked = f.source != Source::Serverless || poller.source == "sqs";
+            let m = MappingSettings {
+                start: if position_checked {
+                    m.start
+                } else {
+                    Some(source)
+                },
+                ..m
+            };
+            mapping_settings(
+                poller,
+                &m,
+                resource.map(|(_, _, r)| r),
+                source,
+                ev.key_span.clone(),
+                out,
+            );
         }
         // SAM and the Serverless Framework add the poller policy to the role they create; only an
         // explicit role (`f.role`) can lack it.
@@ -529,6 +662,27 @@ fn event_source_mapping(
     else {
         return;
     };
+    let m = MappingSettings {
+        batch: props.and_then(|p| p.get("BatchSize")),
+        start: props.and_then(|p| p.get("StartingPosition")),
+        window: props.and_then(|p| p.get("MaximumBatchingWindowInSeconds")),
+        names: [
+            "BatchSize",
+            "StartingPosition",
+            "MaximumBatchingWindowInSeconds",
+        ],
+    };
+    let anchor = esm
+        .get_entry("Properties")
+        .map_or(span.clone(), |(k, _)| k.span.clone());
+    mapping_settings(
+        poller,
+        &m,
+        by_resource.map(|(_, _, r)| r),
+        source,
+        anchor,
+        out,
+    );
     // A SAM function without `Role` gets a generated role whose policies SAM decides.
     if f.source == Source::Sam && f.role.is_none() {
         return;

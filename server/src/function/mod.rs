@@ -50,6 +50,7 @@ pub static RULES: &[&Rule] = &[
     &SQS_VISIBILITY_TIMEOUT,
     &EVENT_SOURCE_PERMISSIONS,
     &NO_LOG_PERMISSIONS,
+    &EVENT_SOURCE_MAPPING,
 ];
 
 /// Every function check on a template or serverless.yml, handler checks included.

@@ -162,10 +162,41 @@ fn field(node: Option<&Value>, inherited: bool) -> Option<Field<'_>> {
     node.map(|node| Field { node, inherited })
 }
 
+/// What a SAM function inherits from `Globals.Function`, minus what its `IgnoreGlobals` attribute
+/// (a list of property names, or `*`) opts out of.
+#[derive(Clone, Copy)]
+struct Inherit<'a> {
+    node: Option<&'a Value>,
+    ignore: Option<&'a Value>,
+}
+
+impl<'a> Inherit<'a> {
+    fn ignored(&self, key: &str) -> bool {
+        self.ignore.is_some_and(|i| {
+            i.one_or_many()
+                .iter()
+                .any(|v| v.as_str().is_some_and(|s| s == "*" || s == key))
+        })
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        if self.ignored(key) {
+            return None;
+        }
+        self.node?.get(key)
+    }
+
+    fn get_path(&self, keys: &[&str]) -> Option<&'a Value> {
+        if keys.first().is_some_and(|k| self.ignored(k)) {
+            return None;
+        }
+        self.node?.get_path(keys)
+    }
+}
+
 /// Own property first, then the `Globals.Function` default.
-fn prop<'a>(props: Option<&'a Value>, globals: Option<&'a Value>, key: &str) -> Option<Field<'a>> {
-    field(props.and_then(|p| p.get(key)), false)
-        .or_else(|| field(globals.and_then(|g| g.get(key)), true))
+fn prop<'a>(props: Option<&'a Value>, globals: Inherit<'a>, key: &str) -> Option<Field<'a>> {
+    field(props.and_then(|p| p.get(key)), false).or_else(|| field(globals.get(key), true))
 }
 
 fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a>> {
@@ -183,7 +214,10 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
         };
         let props = res.get("Properties");
         // Globals apply to SAM functions only.
-        let g = if source == Source::Sam { globals } else { None };
+        let g = Inherit {
+            node: globals.filter(|_| source == Source::Sam),
+            ignore: res.get("IgnoreGlobals"),
+        };
         let code = match source {
             Source::Sam => prop(props, g, "CodeUri"),
             _ => field(props.and_then(|p| p.get("Code")), false),
@@ -195,7 +229,7 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
         let metadata = res.get("Metadata");
         let environment = env_vars(
             props.and_then(|p| p.get_path(&["Environment", "Variables"])),
-            g.and_then(|p| p.get_path(&["Environment", "Variables"])),
+            g.get_path(&["Environment", "Variables"]),
         );
         let events = props
             .and_then(|p| p.get("Events"))
@@ -239,7 +273,7 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
             name_span: key.span.clone(),
             node: res,
             properties: props,
-            function_name: prop(props, None, "FunctionName"),
+            function_name: field(props.and_then(|p| p.get("FunctionName")), false),
             runtime: prop(props, g, "Runtime"),
             handler: prop(props, g, "Handler"),
             code,
@@ -251,7 +285,7 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
             layers: prop(props, g, "Layers"),
             all_layers: {
                 // SAM concatenates lists from Globals with the function's own.
-                let global = g.and_then(|g| g.get("Layers"));
+                let global = g.get("Layers");
                 let own = props.and_then(|p| p.get("Layers"));
                 [global, own]
                     .into_iter()
@@ -261,7 +295,7 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
                     .collect()
             },
             role: prop(props, g, "Role"),
-            policies: prop(props, None, "Policies"),
+            policies: field(props.and_then(|p| p.get("Policies")), false),
             environment,
             events,
             build_method: metadata
@@ -281,12 +315,7 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
                 props.and_then(|p| p.get_path(&["EphemeralStorage", "Size"])),
                 false,
             )
-            .or_else(|| {
-                field(
-                    g.and_then(|p| p.get_path(&["EphemeralStorage", "Size"])),
-                    true,
-                )
-            }),
+            .or_else(|| field(g.get_path(&["EphemeralStorage", "Size"]), true)),
             reserved_concurrency: prop(props, g, "ReservedConcurrentExecutions"),
             description: prop(props, g, "Description"),
             image: match source {

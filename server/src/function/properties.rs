@@ -26,18 +26,6 @@ const TEMPLATE_SKIP: &[&str] = &[
     "Events",
 ];
 
-const GLOBALS_SKIP: &[&str] = &[
-    "Function.Runtime",
-    "Function.MemorySize",
-    "Function.Timeout",
-    "Function.EphemeralStorage.Size",
-    "Function.ReservedConcurrentExecutions",
-    "Function.Architectures",
-    "Function.Layers",
-    "Function.Handler",
-    "Function.Environment.Variables",
-];
-
 const SERVERLESS_SKIP: &[&str] = &[
     "runtime",
     "memorySize",
@@ -64,22 +52,18 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn check_template(root: &Value, out: &mut Vec<Finding>) {
-    if let Some((key, globals)) = root.get_entry("Globals") {
-        let schema = data::globals_schema();
-        let v = Validator {
-            root: schema,
-            skip: GLOBALS_SKIP,
-        };
-        let mut issues = Vec::new();
-        v.validate(schema, globals, key.span.clone(), &mut issues);
-        report(issues, None, out);
+    let globals = root.get_path(&["Globals", "Function"]);
+    if let Some(g) = root.get("Globals") {
+        check_globals(g, out);
     }
     for (key, res) in root
         .get("Resources")
         .and_then(|r| r.as_map())
         .unwrap_or_default()
     {
-        let schema = match res.get("Type").and_then(|t| t.as_str()) {
+        let ty = res.get("Type").and_then(|t| t.as_str());
+        let sam = ty == Some("AWS::Serverless::Function");
+        let schema = match ty {
             Some("AWS::Lambda::Function") => data::lambda_schema(),
             Some("AWS::Serverless::Function") => data::sam_schema(),
             _ => continue,
@@ -95,6 +79,7 @@ fn check_template(root: &Value, out: &mut Vec<Finding>) {
         let v = Validator {
             root: schema,
             skip: &skip,
+            null_ok: sam,
         };
         let mut issues = Vec::new();
         match res.get_entry("Properties") {
@@ -105,7 +90,112 @@ fn check_template(root: &Value, out: &mut Vec<Finding>) {
                 v.validate(schema, &empty, key.span.clone(), &mut issues);
             }
         }
+        if sam {
+            // SAM merges maps from `Globals.Function`: a required key may come from there.
+            let ignore = res.get("IgnoreGlobals");
+            issues.retain(|i| {
+                let top = i.path.split('.').next().unwrap_or("");
+                !(i.kind == IssueKind::Missing
+                    && globals.is_some_and(|g| g.get(top).is_some())
+                    && !ignore.is_some_and(|ig| {
+                        ig.one_or_many()
+                            .iter()
+                            .any(|v| v.as_str().is_some_and(|s| s == "*" || s == top))
+                    }))
+            });
+            if let Some(ignore) = res.get("IgnoreGlobals") {
+                check_ignore_globals(ignore, out);
+            }
+        }
         report(issues, None, out);
+    }
+}
+
+/// `Globals`: known sections, and the `Function` section against its schema. Other sections (APIs,
+/// tables, state machines) belong to other resource types and are only checked by name.
+fn check_globals(globals: &Value, out: &mut Vec<Finding>) {
+    let schema = data::globals_schema();
+    let sections: Vec<&str> = schema["properties"]
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    for (k, v) in globals.as_map().unwrap_or_default() {
+        if !sections.contains(&k.text.as_str()) {
+            let suggestions = crate::suggest::closest(&k.text, sections.iter().copied(), 3);
+            let mut message = format!("`Globals` has no section `{}`", k.text);
+            if let Some(s) = suggestions.first() {
+                message.push_str(&format!("; did you mean `{s}`?"));
+            }
+            let mut f = Finding::new(&UNKNOWN_PROPERTY, k.span.clone(), message);
+            for (i, s) in suggestions.iter().enumerate() {
+                f.fixes.push(crate::rules::Fix {
+                    preferred: i == 0,
+                    ..crate::rules::Fix::replace(
+                        format!("Rename to `{s}`"),
+                        k.span.clone(),
+                        s.to_string(),
+                    )
+                });
+            }
+            out.push(f);
+            continue;
+        }
+        if k.text != "Function" {
+            continue;
+        }
+        let Some(function) = schema.pointer("/properties/Function") else {
+            continue;
+        };
+        let v_ = Validator {
+            root: schema,
+            skip: TEMPLATE_SKIP,
+            null_ok: true,
+        };
+        let mut issues = Vec::new();
+        v_.validate(function, v, k.span.clone(), &mut issues);
+        for i in &mut issues {
+            if i.kind == IssueKind::Unknown {
+                i.message
+                    .push_str(" (SAM's `Globals.Function` cannot set it)");
+            }
+        }
+        report(issues, None, out);
+    }
+}
+
+/// A SAM function's `IgnoreGlobals`: `*` or names of properties `Globals.Function` can set.
+fn check_ignore_globals(ignore: &Value, out: &mut Vec<Finding>) {
+    let names: Vec<&str> = data::globals_schema()
+        .pointer("/properties/Function/properties")
+        .and_then(|p| p.as_object())
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    for item in ignore.one_or_many() {
+        let Some(s) = item.as_str() else {
+            continue;
+        };
+        if s == "*" || names.contains(&s) {
+            continue;
+        }
+        let suggestions = crate::suggest::closest(s, names.iter().copied(), 3);
+        let mut message = format!(
+            "`{s}` is not a property `Globals.Function` sets, so there is nothing to ignore"
+        );
+        if let Some(b) = suggestions.first() {
+            message.push_str(&format!("; did you mean `{b}`?"));
+        }
+        let mut f = Finding::new(&UNKNOWN_PROPERTY, item.span.clone(), message);
+        for (i, b) in suggestions.iter().enumerate() {
+            f.fixes.push(crate::rules::Fix {
+                preferred: i == 0,
+                ..crate::rules::Fix::replace(
+                    format!("Change to `{b}`"),
+                    item.span.clone(),
+                    b.to_string(),
+                )
+            });
+        }
+        out.push(f);
     }
 }
 
@@ -140,6 +230,7 @@ fn check_serverless(root: &Value, out: &mut Vec<Finding>) {
     let v = Validator {
         root: schema,
         skip: SERVERLESS_SKIP,
+        null_ok: false,
     };
     let plugins = has_plugins(root);
     for (key, f) in root

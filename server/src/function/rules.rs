@@ -349,3 +349,15 @@ pub static NO_LOG_PERMISSIONS: Rule = Rule {
     bad: &[("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Service: lambda.amazonaws.com}\n            Action: sts:AssumeRole\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Role: !GetAtt Role.Arn\n      Code:\n        ZipFile: 'def handler(e, c): pass'\n")],
     good: &[("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: {Service: lambda.amazonaws.com}\n            Action: sts:AssumeRole\n      ManagedPolicyArns:\n        - !Sub arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Role: !GetAtt Role.Arn\n      Code:\n        ZipFile: 'def handler(e, c): pass'\n")],
 };
+
+pub static EVENT_SOURCE_MAPPING: Rule = Rule {
+    id: "function/event-source-mapping",
+    severity: Severity::Error,
+    summary: "event source mapping settings Lambda rejects for this kind of source",
+    docs: "Kinesis and DynamoDB streams need a `StartingPosition`; SQS queues refuse one. A FIFO queue delivers \
+           at most 10 messages per batch, and a standard queue takes a `BatchSize` above 10 only with \
+           `MaximumBatchingWindowInSeconds` of at least 1. Checked on `AWS::Lambda::EventSourceMapping` \
+           resources, SAM `SQS`/`Kinesis`/`DynamoDB` events and serverless.yml `sqs`/`stream` events.",
+    bad: &[("template.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: true\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n      Events:\n        Jobs:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue.Arn\n            BatchSize: 50\n            MaximumBatchingWindowInSeconds: 5\n")],
+    good: &[("template.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: true\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n      Events:\n        Jobs:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue.Arn\n            BatchSize: 10\n")],
+};

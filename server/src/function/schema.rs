@@ -35,6 +35,8 @@ pub struct Validator<'s> {
     pub root: &'s J,
     /// Property paths (dotted, from the validated root) that dedicated checks report on.
     pub skip: &'s [&'s str],
+    /// SAM treats a `null` (`~`) value as not set; CloudFormation rejects it.
+    pub null_ok: bool,
 }
 
 const MAX_DEPTH: usize = 40;
@@ -75,7 +77,11 @@ impl<'s> Validator<'s> {
         out: &mut Vec<Issue>,
         depth: usize,
     ) {
-        if depth > MAX_DEPTH || value.is_intrinsic() || self.skip.contains(&path) {
+        if depth > MAX_DEPTH
+            || value.is_intrinsic()
+            || self.skip.contains(&path)
+            || (self.null_ok && matches!(value.kind, ValueKind::Null))
+        {
             return;
         }
         let schema = self.resolve(schema);
@@ -544,6 +550,7 @@ mod tests {
         let val = Validator {
             root: &root,
             skip: &["Skipped"],
+            null_ok: false,
         };
         let mut out = Vec::new();
         val.validate(&root, &v, 0..0, &mut out);

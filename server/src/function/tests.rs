@@ -402,3 +402,24 @@ fn references_to_nothing() {
     let macro_t = "Transform: [AWS::Serverless-2016-10-31, MyMacro]\nResources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: !Ref Nothing\n";
     assert!(check("template.yaml", macro_t).is_empty());
 }
+
+#[test]
+fn event_source_mapping_settings() {
+    let t = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: true\n  S:\n    Type: AWS::Kinesis::Stream\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/r\n      Code: {ZipFile: x}\n  Fifo:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n      EventSourceArn: !GetAtt Q.Arn\n      FunctionName: !Ref Fn\n      BatchSize: 15\n      StartingPosition: LATEST\n  Stream:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n      EventSourceArn: !GetAtt S.Arn\n      FunctionName: !Ref Fn\n";
+    let found = check("template.yaml", t);
+    let esm: Vec<&str> = found
+        .iter()
+        .filter(|f| f.0 == "function/event-source-mapping")
+        .map(|f| f.3.as_str())
+        .collect();
+    assert_eq!(esm.len(), 3, "{found:?}");
+    assert!(esm.iter().any(|m| m.contains("FIFO")), "{esm:?}");
+    assert!(
+        esm.iter().any(|m| m.contains("only for streams")),
+        "{esm:?}"
+    );
+    assert!(
+        esm.iter().any(|m| m.contains("needs `StartingPosition`")),
+        "{esm:?}"
+    );
+}
