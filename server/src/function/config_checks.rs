@@ -20,6 +20,66 @@ pub fn check_function(text: &str, f: &FunctionConfig, out: &mut Vec<Finding>) {
     check_environment(f, out);
     check_package_type(f, out);
     check_inline_code(text, f, out);
+    check_dependencies(f, out);
+}
+
+/// Properties that need or exclude one another (SAM's own rules, and Lambda's).
+pub fn check_dependencies(f: &FunctionConfig, out: &mut Vec<Finding>) {
+    let set = |x: &Option<Field>| {
+        x.as_ref()
+            .is_some_and(|x| !matches!(x.node.kind, ValueKind::Null))
+    };
+    if f.source == Source::Sam {
+        let alias = set(&f.auto_publish_alias)
+            && f.auto_publish_alias.as_ref().and_then(|a| a.node.as_str()) != Some("");
+        for (field, name) in [
+            (&f.deployment_preference, "DeploymentPreference"),
+            (&f.provisioned_concurrency, "ProvisionedConcurrencyConfig"),
+        ] {
+            if let Some(x) = field.as_ref().filter(|_| !alias) {
+                if matches!(x.node.kind, ValueKind::Null) {
+                    continue;
+                }
+                out.push(Finding::new(
+                    &PROPERTY_DEPENDENCY,
+                    x.span(),
+                    format!("`{name}` needs `AutoPublishAlias`: SAM applies it to the alias it publishes"),
+                ));
+            }
+        }
+        if let Some(a) = f.auto_publish_alias.as_ref().and_then(|a| a.str()) {
+            // Alias names: letters, digits, `-` and `_`, not only digits (they would read as a version).
+            let ok = !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                && !a.chars().all(|c| c.is_ascii_digit());
+            if !ok {
+                out.push(Finding::new(
+                    &INVALID_PROPERTY,
+                    f.auto_publish_alias.as_ref().map(|x| x.span()).unwrap_or_default(),
+                    format!("`{a}` is not an alias name: use letters, digits, `-` and `_` (not only digits)"),
+                ));
+            }
+        }
+        if let (Some(_), Some(code)) = (&f.inline_code, &f.code) {
+            if !code.inherited && f.inline_code.as_ref().is_some_and(|i| !i.inherited) {
+                out.push(Finding::new(
+                    &PROPERTY_DEPENDENCY,
+                    code.span(),
+                    "a function takes either `InlineCode` or `CodeUri`, not both",
+                ));
+            }
+        }
+    }
+    if set(&f.capacity_provider) && set(&f.provisioned_concurrency) {
+        if let Some(p) = &f.provisioned_concurrency {
+            out.push(Finding::new(
+                &PROPERTY_DEPENDENCY,
+                p.span(),
+                "Lambda Managed Instances (`CapacityProviderConfig`) and provisioned concurrency cannot be combined",
+            ));
+        }
+    }
 }
 
 /// A number the function sets: `Ok(None)` when unknown (intrinsic, parameter, variable), `Err` when the
@@ -356,6 +416,19 @@ pub fn check_layers(f: &FunctionConfig, out: &mut Vec<Finding>) {
     let Some(field) = &f.layers else {
         return;
     };
+    let unknown =
+        field.node.is_intrinsic() || field.node.as_str().is_some_and(|s| s.contains("${"));
+    if field.node.as_seq().is_none() && !unknown && !matches!(field.node.kind, ValueKind::Null) {
+        out.push(Finding::new(
+            &LAYERS,
+            field.span(),
+            format!(
+                "layers are a list of layer version ARNs, not {}",
+                super::schema::describe(field.node)
+            ),
+        ));
+        return;
+    }
     let items: &[&Value] = &f.all_layers;
     let max = limit("layers").max.unwrap_or(5.0) as usize;
     if items.len() > max {

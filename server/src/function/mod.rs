@@ -51,6 +51,7 @@ pub static RULES: &[&Rule] = &[
     &EVENT_SOURCE_PERMISSIONS,
     &NO_LOG_PERMISSIONS,
     &EVENT_SOURCE_MAPPING,
+    &PROPERTY_DEPENDENCY,
 ];
 
 /// Every function check on a template or serverless.yml, handler checks included.

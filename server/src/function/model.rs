@@ -105,6 +105,10 @@ pub struct FunctionConfig<'a> {
     pub capacity_provider: Option<Field<'a>>,
     /// The resource's `Metadata` (SAM build settings, `DockerContext`, …).
     pub metadata: Option<&'a Value>,
+    /// SAM `AutoPublishAlias`, `DeploymentPreference` and `ProvisionedConcurrencyConfig` (with Globals).
+    pub auto_publish_alias: Option<Field<'a>>,
+    pub deployment_preference: Option<Field<'a>>,
+    pub provisioned_concurrency: Option<Field<'a>>,
 }
 
 impl FunctionConfig<'_> {
@@ -324,6 +328,9 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
             },
             capacity_provider: prop(props, g, "CapacityProviderConfig"),
             metadata,
+            auto_publish_alias: prop(props, g, "AutoPublishAlias"),
+            deployment_preference: prop(props, g, "DeploymentPreference"),
+            provisioned_concurrency: prop(props, g, "ProvisionedConcurrencyConfig"),
         });
     }
     out
@@ -471,6 +478,9 @@ fn serverless_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<
             image: own("image"),
             capacity_provider: None,
             metadata: None,
+            auto_publish_alias: None,
+            deployment_preference: None,
+            provisioned_concurrency: own("provisionedConcurrency"),
         });
     }
     out

@@ -115,6 +115,14 @@ fn check_template(root: &Value, out: &mut Vec<Finding>) {
 /// tables, state machines) belong to other resource types and are only checked by name.
 fn check_globals(globals: &Value, out: &mut Vec<Finding>) {
     let schema = data::globals_schema();
+    if globals.as_map().is_none_or(|m| m.is_empty()) && !globals.is_intrinsic() {
+        out.push(Finding::new(
+            &INVALID_PROPERTY,
+            globals.span.clone(),
+            "`Globals` must be a non-empty map of sections (`Function`, `Api`, …)",
+        ));
+        return;
+    }
     let sections: Vec<&str> = schema["properties"]
         .as_object()
         .map(|o| o.keys().map(String::as_str).collect())

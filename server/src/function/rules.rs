@@ -361,3 +361,15 @@ pub static EVENT_SOURCE_MAPPING: Rule = Rule {
     bad: &[("template.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: true\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n      Events:\n        Jobs:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue.Arn\n            BatchSize: 50\n            MaximumBatchingWindowInSeconds: 5\n")],
     good: &[("template.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: true\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n      Events:\n        Jobs:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue.Arn\n            BatchSize: 10\n")],
 };
+
+pub static PROPERTY_DEPENDENCY: Rule = Rule {
+    id: "function/property-dependency",
+    severity: Severity::Error,
+    summary: "a property that needs, or cannot go with, another",
+    docs: "Some function properties only work together: SAM's `DeploymentPreference` and \
+           `ProvisionedConcurrencyConfig` apply to the alias `AutoPublishAlias` publishes, so they need it; a \
+           function takes `InlineCode` or `CodeUri`, not both; Lambda Managed Instances \
+           (`CapacityProviderConfig`) exclude provisioned concurrency. SAM rejects the template otherwise.",
+    bad: &[("template.yaml", sam!("      Runtime: python3.13\n      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n      ProvisionedConcurrencyConfig:\n        ProvisionedConcurrentExecutions: 2\n"))],
+    good: &[("template.yaml", sam!("      Runtime: python3.13\n      Handler: index.handler\n      InlineCode: 'def handler(e, c): pass'\n      AutoPublishAlias: live\n      ProvisionedConcurrencyConfig:\n        ProvisionedConcurrentExecutions: 2\n"))],
+};

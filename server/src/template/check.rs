@@ -30,7 +30,17 @@ pub static UNKNOWN_ATTRIBUTE: Rule = Rule {
     good: &[("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: !GetAtt Queue.QueueUrl\n")],
 };
 
-pub static RULES: &[&Rule] = &[&UNKNOWN_REFERENCE, &UNKNOWN_ATTRIBUTE];
+pub static INVALID_LOGICAL_ID: Rule = Rule {
+    id: "template/invalid-logical-id",
+    severity: Severity::Error,
+    summary: "a logical id that is not alphanumeric",
+    docs: "CloudFormation logical ids (resources, parameters, conditions, mappings, outputs) take ASCII \
+           letters and digits only, at most 255 characters; `-`, `_` and dots are rejected.",
+    bad: &[("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  my-queue:\n    Type: AWS::SQS::Queue\n")],
+    good: &[("template.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  MyQueue:\n    Type: AWS::SQS::Queue\n")],
+};
+
+pub static RULES: &[&Rule] = &[&UNKNOWN_REFERENCE, &UNKNOWN_ATTRIBUTE, &INVALID_LOGICAL_ID];
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     if ctx.file.kind != FileKind::Template {
@@ -40,6 +50,30 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     };
     let index = Index::build(ctx.text(), root);
+    for d in &index.defs {
+        let ok = !d.id.is_empty()
+            && d.id.len() <= 255
+            && d.id.chars().all(|c| c.is_ascii_alphanumeric());
+        if !ok {
+            let fixed: String = d.id.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            let mut f = Finding::new(
+                &INVALID_LOGICAL_ID,
+                d.key_span.clone(),
+                format!(
+                    "`{}` is not a valid logical id: use letters and digits only",
+                    d.id
+                ),
+            );
+            if !fixed.is_empty() && index.def(&fixed).is_none() {
+                f = f.with_fix(Fix::replace(
+                    format!("Rename to `{fixed}`"),
+                    d.key_span.clone(),
+                    fixed,
+                ));
+            }
+            out.push(f);
+        }
+    }
     if index.open_world {
         return;
     }
