@@ -34,9 +34,7 @@ pub fn check(ctx: &Ctx, functions: &[FunctionConfig], out: &mut Vec<Finding>) {
         }
         api_timeouts(f, out);
         polled_events(resources, f, out);
-        if ctx.file.kind == FileKind::Template {
-            log_permissions(resources, f, out);
-        }
+        log_permissions(resources, f, out);
     }
     if ctx.file.kind == FileKind::Template {
         for (_, res) in resources {
@@ -489,17 +487,13 @@ fn mapping_settings(
     }
 }
 
-fn role_permissions(
-    resources: &[(Key, Value)],
+/// The function's own execution role when it is a role resource of the same file.
+fn function_role<'a>(
+    resources: &'a [(Key, Value)],
     f: &FunctionConfig,
-    poller: &Poller,
-    span: Span,
-    out: &mut Vec<Finding>,
-) {
-    let Some(role_field) = &f.role else {
-        return;
-    };
-    let role = match (f.source, role_field.node.as_str()) {
+) -> Option<(&'a Key, &'a Value)> {
+    let role_field = f.role.as_ref()?;
+    match (f.source, role_field.node.as_str()) {
         // serverless.yml names a role of `resources` by its logical id.
         (Source::Serverless, Some(id)) => resources
             .iter()
@@ -508,8 +502,17 @@ fn role_permissions(
             })
             .map(|(k, v)| (k, v)),
         _ => role_of(resources, role_field.node),
-    };
-    let Some((role_id, role)) = role else {
+    }
+}
+
+fn role_permissions(
+    resources: &[(Key, Value)],
+    f: &FunctionConfig,
+    poller: &Poller,
+    span: Span,
+    out: &mut Vec<Finding>,
+) {
+    let Some((role_id, role)) = function_role(resources, f) else {
         return;
     };
     let policies = RolePolicies::gather(resources, role_id, role);
@@ -694,7 +697,7 @@ fn log_permissions(resources: &[(Key, Value)], f: &FunctionConfig, out: &mut Vec
     let Some(role_field) = &f.role else {
         return;
     };
-    let Some((role_id, role)) = role_of(resources, role_field.node) else {
+    let Some((role_id, role)) = function_role(resources, f) else {
         return;
     };
     let policies = RolePolicies::gather(resources, role_id, role);

@@ -136,10 +136,14 @@ fn is_runtime_key(file: &Parsed, path: &[String], key: &str) -> bool {
     match file.kind {
         FileKind::Template => {
             key == "Runtime"
-                && matches!(
-                    segs.as_slice(),
-                    ["Resources", _, "Properties"] | ["Globals", "Function"]
-                )
+                && match segs.as_slice() {
+                    ["Resources", id, "Properties"] => matches!(
+                        type_of_resource(file, id),
+                        Some("AWS::Lambda::Function" | "AWS::Serverless::Function")
+                    ),
+                    ["Globals", "Function"] => true,
+                    _ => false,
+                }
         }
         FileKind::Serverless => {
             key == "runtime" && matches!(segs.as_slice(), ["functions", _] | ["provider"])
@@ -160,9 +164,13 @@ fn path_strings(path: &[Seg]) -> Vec<String> {
 /// Completion items for function configuration at `offset`.
 pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem> {
     if !matches!(file.kind, FileKind::Template | FileKind::Serverless)
-        || file.lang != Some(crate::syntax::Lang::Yaml)
+        || offset > file.text.len()
+        || !file.text.is_char_boundary(offset)
     {
         return Vec::new();
+    }
+    if file.lang == Some(crate::syntax::Lang::Json) {
+        return json_completion(file, offset, env);
     }
     let Some(cur) = cursor::at(&file.text, offset) else {
         return Vec::new();
@@ -172,6 +180,103 @@ pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem
     if file.text[line_start..offset].contains('!') || cur.prefix.contains("${") {
         return Vec::new();
     }
+    items_for(file, &cur, offset, env)
+}
+
+/// The same completions in a JSON template, located through the (tolerant) value tree; keys and string
+/// values keep their quotes.
+fn json_completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem> {
+    let Some(root) = file.root() else {
+        return Vec::new();
+    };
+    let nodes = root.nodes_at(offset);
+    let Some((path, node)) = nodes.last() else {
+        return Vec::new();
+    };
+    let mut segs = Vec::new();
+    for seg in path {
+        match seg {
+            PathSeg::Key(k) => segs.push(Seg::Key(k.clone())),
+            PathSeg::Index(_) => segs.push(Seg::Item),
+            PathSeg::Intrinsic(_) => return Vec::new(),
+        }
+    }
+    let text: &str = &file.text;
+    let inner = |span: &crate::text::Span| {
+        let raw = &text[span.clone()];
+        let start = span.start + usize::from(raw.starts_with('"'));
+        let end = if raw.len() > 1 && raw.ends_with('"') {
+            span.end - 1
+        } else {
+            span.end
+        };
+        start..end.max(start)
+    };
+    let cur = match path.last() {
+        Some(PathSeg::Key(k)) => {
+            let Some(parent) = nodes.len().checked_sub(2).and_then(|i| nodes.get(i)) else {
+                return Vec::new();
+            };
+            let Some((key, _)) = parent.1.get_entry(k) else {
+                return Vec::new();
+            };
+            segs.pop();
+            if key.span.start <= offset && offset <= key.span.end {
+                cursor::Cursor {
+                    path: segs,
+                    slot: Slot::Key,
+                    prefix: text[inner(&key.span).start..offset].to_string(),
+                    replace: key.span.clone(),
+                }
+            } else if node.as_str().is_some() {
+                let r = inner(&node.span);
+                cursor::Cursor {
+                    path: segs,
+                    slot: Slot::Value {
+                        key: k.clone(),
+                        in_list: false,
+                    },
+                    prefix: text[r.start..offset.clamp(r.start, r.end)].to_string(),
+                    replace: r,
+                }
+            } else {
+                return Vec::new();
+            }
+        }
+        Some(PathSeg::Index(_)) if node.as_str().is_some() => {
+            segs.pop();
+            let Some(Seg::Key(k)) = segs.pop() else {
+                return Vec::new();
+            };
+            let r = inner(&node.span);
+            cursor::Cursor {
+                path: segs,
+                slot: Slot::Value {
+                    key: k,
+                    in_list: true,
+                },
+                prefix: text[r.start..offset.clamp(r.start, r.end)].to_string(),
+                replace: r,
+            }
+        }
+        _ => return Vec::new(),
+    };
+    let mut items = items_for(file, &cur, offset, env);
+    if cur.slot == Slot::Key {
+        let has_colon = text[cur.replace.end..].trim_start().starts_with(':');
+        for item in &mut items {
+            item.insert_text = format!("\"{}\"{}", item.label, if has_colon { "" } else { ": " });
+            item.filter_text = Some(format!("\"{}\"", item.label));
+        }
+    } else {
+        for item in &mut items {
+            item.insert_text = item.label.clone();
+        }
+    }
+    items
+}
+
+fn items_for(file: &Parsed, cur: &cursor::Cursor, offset: usize, env: &Env) -> Vec<CompletionItem> {
     let path = path_strings(&cur.path);
     let today = env.config.today();
     // Values right after `Key:` need a space before them.
@@ -364,9 +469,31 @@ fn value_items(
     replace: crate::text::Span,
     lead: &str,
 ) -> Vec<CompletionItem> {
-    let Some(at) = schema_at(file, path) else {
+    let Some(mut at) = schema_at(file, path) else {
         return Vec::new();
     };
+    // SAM passes many properties through to `AWS::Lambda::Function`, whose schema lists their values.
+    let no_values = at
+        .schemas
+        .iter()
+        .all(|sc| nav::values(at.root, sc).is_empty());
+    let segs: Vec<&str> = path.iter().map(String::as_str).collect();
+    let pass_through = match segs.as_slice() {
+        ["Resources", _, "Properties", rest @ ..] | ["Globals", "Function", rest @ ..]
+            if rest.first() != Some(&"Events") =>
+        {
+            Some(rest)
+        }
+        _ => None,
+    };
+    if let (true, Some(rest)) = (no_values, pass_through) {
+        let lambda = data::lambda_schema();
+        at = SchemaAt {
+            root: lambda,
+            schemas: nav::at_path_all(lambda, lambda, rest),
+            owner: at.owner,
+        };
+    }
     let mut out: Vec<CompletionItem> = Vec::new();
     let is_event_type =
         path.len() >= 3 && path[path.len() - 1] == "Type" && path[path.len() - 3] == "Events";
@@ -605,13 +732,13 @@ mod tests {
     use std::sync::Arc;
 
     pub fn complete(src: &str) -> Vec<CompletionItem> {
+        complete_in("template.yaml", src)
+    }
+
+    fn complete_in(name: &str, src: &str) -> Vec<CompletionItem> {
         let offset = src.find('|').expect("cursor");
         let text = src.replacen('|', "", 1);
-        let file = parse(
-            Path::new("/p/template.yaml"),
-            Arc::from(text.as_str()),
-            None,
-        );
+        let file = parse(&Path::new("/p").join(name), Arc::from(text.as_str()), None);
         let config = Config::default();
         let files = Files::new();
         let env = Env {
@@ -626,5 +753,53 @@ mod tests {
         let got = complete("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Events:\n        Jobs:\n          Type: SQ|\n          Properties:\n            Bat\n");
         let labels: Vec<&str> = got.iter().map(|i| i.label.as_str()).collect();
         assert!(labels.contains(&"SQS"), "{labels:?}");
+    }
+
+    fn labels(items: &[CompletionItem]) -> Vec<&str> {
+        items.iter().map(|i| i.label.as_str()).collect()
+    }
+
+    #[test]
+    fn json_templates_complete_too() {
+        let got = complete_in("template.json", "{\"Resources\": {\"Fn\": {\"Type\": \"AWS::Lambda::Function\", \"Properties\": {\"Runtime\": \"py|\"}}}}");
+        let py = got
+            .iter()
+            .find(|i| i.label == "python3.13")
+            .expect("runtime");
+        assert_eq!(py.insert_text, "python3.13");
+        let got = complete_in("template.json", "{\"Resources\": {\"Fn\": {\"Type\": \"AWS::Lambda::Function\", \"Properties\": {\"Runtime\": \"python3.13\", \"Mem|");
+        let mem = got.iter().find(|i| i.label == "MemorySize").expect("key");
+        assert_eq!(mem.insert_text, "\"MemorySize\": ");
+        assert!(!labels(&got).contains(&"Runtime"));
+    }
+
+    #[test]
+    fn serverless_globals_and_lists() {
+        let got = complete_in("serverless.yml", "service: s\nprovider:\n  name: aws\nfunctions:\n  a:\n    handler: app.h\n    events:\n      - ht|\n");
+        assert!(
+            labels(&got).contains(&"http") && labels(&got).contains(&"httpApi"),
+            "{:?}",
+            labels(&got)
+        );
+        assert!(got.iter().all(|i| i.kind == CompletionKind::Event));
+        let got = complete_in(
+            "serverless.yml",
+            "service: s\nprovider:\n  name: aws\n  runtime: |\n",
+        );
+        assert!(labels(&got).contains(&"nodejs24.x"));
+        let got = complete_in(
+            "serverless.yml",
+            "service: s\nprovider:\n  name: aws\nfunctions:\n  a:\n    architecture: |\n",
+        );
+        assert_eq!(labels(&got), ["arm64", "x86_64"]);
+        let got = complete("Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Timeout: 3\n    Mem|\nResources: {}\n");
+        assert!(labels(&got).contains(&"MemorySize"));
+        let got = complete("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Architectures:\n        - |\n");
+        assert_eq!(labels(&got), ["x86_64", "arm64"]);
+        // Not a function resource: nothing from these schemas.
+        let got = complete(
+            "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Runtime: |\n",
+        );
+        assert!(got.is_empty());
     }
 }

@@ -423,3 +423,15 @@ fn event_source_mapping_settings() {
         "{esm:?}"
     );
 }
+
+#[test]
+fn serverless_custom_role_without_log_permissions() {
+    let sls = "service: s\nprovider:\n  name: aws\n  runtime: python3.13\n  iam:\n    role: WorkerRole\nfunctions:\n  a:\n    handler: app.handler\nresources:\n  Resources:\n    WorkerRole:\n      Type: AWS::IAM::Role\n      Properties:\n        AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}\n        Policies:\n          - PolicyName: p\n            PolicyDocument: {Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}\n";
+    let found = check("serverless.yml", sls);
+    assert!(
+        rules(&found).contains(&"function/no-log-permissions"),
+        "{found:?}"
+    );
+    let ok = sls.replace("'s3:GetObject'", "['s3:GetObject', 'logs:*']");
+    assert!(check("serverless.yml", &ok).is_empty());
+}
