@@ -1,84 +1,132 @@
-//! `--format json`: a documented, versioned schema (see README, "JSON output"). Bump `SCHEMA_VERSION` on any
-//! change that could break a consumer.
+//! `--format json`: a documented, versioned schema (README, "JSON output"). Adding a field keeps the
+//! version; removing or changing one bumps `SCHEMA_VERSION`. Written as findings arrive, so a run over a
+//! large repository never holds every finding in memory.
 
-use super::Report;
-use crate::rules::Finding;
-use crate::text::position::line_col_chars;
-use ropey::Rope;
+use super::{display_path, FileReport, Located, Pos, Reporter, Summary};
 use serde_json::{json, Value};
+use std::io::{self, Write};
+use std::path::PathBuf;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
-fn location(rope: Option<&Rope>, offset: usize) -> Value {
-    let (line, column) = rope.map(|r| line_col_chars(r, offset)).unwrap_or((1, 1));
-    json!({ "line": line, "column": column, "offset": offset })
+fn pos(p: &Pos) -> Value {
+    json!({ "line": p.line, "column": p.column, "offset": p.offset })
 }
 
-fn finding_json(display: &str, rope: Option<&Rope>, f: &Finding) -> Value {
-    let related: Vec<Value> = f
-        .related
-        .iter()
-        .map(|r| {
-            let same_file = r.path.is_none();
-            json!({
-                "path": r.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| display.to_string()),
-                "start": if same_file { location(rope, r.span.start) } else { json!({ "offset": r.span.start }) },
-                "end": if same_file { location(rope, r.span.end) } else { json!({ "offset": r.span.end }) },
-                "message": r.message,
-            })
-        })
-        .collect();
-    let fixes: Vec<Value> = f
-        .fixes
-        .iter()
-        .map(|fix| {
-            json!({
-                "title": fix.title,
-                "edits": fix.edits.iter().map(|e| json!({
-                    "path": e.path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| display.to_string()),
-                    "start": e.span.start,
-                    "end": e.span.end,
-                    "new_text": e.new_text,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({
-        "path": display,
-        "rule": f.rule,
-        "severity": f.severity.as_str(),
-        "message": f.message,
-        "start": location(rope, f.span.start),
-        "end": location(rope, f.span.end),
-        "related": related,
-        "fixes": fixes,
-    })
+pub struct JsonReporter {
+    pub cwd: Option<PathBuf>,
+    first: bool,
 }
 
-pub fn render(report: &Report) -> String {
-    let mut findings = Vec::new();
-    for file in &report.files {
-        let rope = file.text.as_deref().map(Rope::from_str);
-        for f in &file.findings {
-            findings.push(finding_json(&file.display, rope.as_ref(), f));
+impl JsonReporter {
+    pub fn new(cwd: Option<PathBuf>) -> Self {
+        JsonReporter { cwd, first: true }
+    }
+
+    fn path_of(&self, p: &Option<PathBuf>, display: &str) -> String {
+        match p {
+            Some(p) => display_path(p, self.cwd.as_deref()),
+            None => display.to_string(),
         }
     }
-    use crate::rules::Severity::*;
-    let doc = json!({
-        "schema_version": SCHEMA_VERSION,
-        "tool": { "name": "lambda-ls", "version": env!("CARGO_PKG_VERSION") },
-        "findings": findings,
-        "skipped": report.skipped.iter().map(|s| json!({ "path": s.display, "reason": s.reason })).collect::<Vec<_>>(),
-        "summary": {
-            "files_seen": report.files_seen,
-            "files_checked": report.checked(),
-            "error": report.count(Error),
-            "warning": report.count(Warning),
-            "info": report.count(Info),
-            "hint": report.count(Hint),
-        },
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".into());
-    s.push('\n');
-    s
+
+    pub fn finding_json(&self, display: &str, f: &Located) -> Value {
+        let related: Vec<Value> = f
+            .related
+            .iter()
+            .map(|r| {
+                json!({
+                    "path": self.path_of(&r.path, display),
+                    "start": pos(&r.start),
+                    "end": pos(&r.end),
+                    "message": r.message,
+                })
+            })
+            .collect();
+        let fixes: Vec<Value> = f
+            .finding
+            .fixes
+            .iter()
+            .zip(&f.fix_edits)
+            .map(|(fix, edits)| {
+                json!({
+                    "title": fix.title,
+                    "preferred": fix.preferred,
+                    "edits": edits.iter().map(|(path, start, end, text)| json!({
+                        "path": self.path_of(path, display),
+                        "start": start.offset,
+                        "end": end.offset,
+                        "start_position": pos(start),
+                        "end_position": pos(end),
+                        "new_text": text,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let help_uri = crate::rules::find(f.finding.rule).map(|r| r.help_uri());
+        json!({
+            "path": display,
+            "rule": f.finding.rule,
+            "severity": f.finding.severity.as_str(),
+            "message": f.finding.message,
+            "start": pos(&f.start),
+            "end": pos(&f.end),
+            "related": related,
+            "fixes": fixes,
+            "help_uri": help_uri,
+        })
+    }
+}
+
+/// `v` pretty-printed with every line after the first indented by `indent` spaces.
+pub(crate) fn pretty_indented(v: &Value, indent: usize) -> String {
+    let s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into());
+    let pad = " ".repeat(indent);
+    s.replace('\n', &format!("\n{pad}"))
+}
+
+impl Reporter for JsonReporter {
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let tool = json!({ "name": "lambda-ls", "version": env!("CARGO_PKG_VERSION") });
+        write!(
+            out,
+            "{{\n  \"schema_version\": {SCHEMA_VERSION},\n  \"tool\": {},\n  \"findings\": [",
+            pretty_indented(&tool, 2)
+        )
+    }
+
+    fn finding(&mut self, out: &mut dyn Write, file: &FileReport, f: &Located) -> io::Result<()> {
+        let sep = if self.first { "" } else { "," };
+        self.first = false;
+        write!(
+            out,
+            "{sep}\n    {}",
+            pretty_indented(&self.finding_json(&file.display, f), 4)
+        )
+    }
+
+    fn end(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        let close = if self.first { "]" } else { "\n  ]" };
+        let skipped: Vec<Value> = summary
+            .skipped
+            .iter()
+            .map(|s| json!({ "path": s.display, "reason": s.reason }))
+            .collect();
+        let totals = json!({
+            "files_seen": summary.files_seen,
+            "files_checked": summary.files_checked,
+            "error": summary.error,
+            "warning": summary.warning,
+            "info": summary.info,
+            "hint": summary.hint,
+            "shown": summary.shown,
+            "truncated": summary.truncated(),
+        });
+        writeln!(
+            out,
+            "{close},\n  \"skipped\": {},\n  \"summary\": {}\n}}",
+            pretty_indented(&Value::Array(skipped), 2),
+            pretty_indented(&totals, 2)
+        )
+    }
 }

@@ -1,54 +1,152 @@
 //! `lambda-ls check`: walk the given paths, analyse every file we understand in parallel, report in a
 //! stable order. The analysis is the workspace's, the same the language server runs.
+//!
+//! Files are checked in path-ordered chunks: each chunk runs in parallel, then its findings are reported
+//! and dropped before the next chunk starts, so memory stays flat however many files a repository holds
+//! and output starts at once.
 
+pub mod github;
 pub mod json;
+pub mod located;
+pub mod sarif;
 pub mod text;
 
-use crate::config::Config;
+pub use located::{Located, LocatedRelated, Pos};
+
+use crate::config::{ConfigError, Resolver};
 use crate::rules::{Finding, Severity};
 use crate::workspace::{self, Env, FileKind, Files};
 use rayon::prelude::*;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// One checked file and what was found in it.
-pub struct FileReport {
+/// One file to check. Kept small (a path and a shared working directory): a run holds one per file.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// The path as found or given (for reading).
+    pub path: PathBuf,
+    /// The working directory that relative paths and shown paths are taken from.
+    pub cwd: Option<Arc<Path>>,
+    /// The document's text when it comes from stdin.
+    pub text: Option<Arc<str>>,
+}
+
+impl Input {
+    pub fn from_path(path: PathBuf, cwd: Option<Arc<Path>>) -> Input {
+        Input {
+            path,
+            cwd,
+            text: None,
+        }
+    }
+
     /// The path as shown to the user (relative to the working directory when below it).
+    pub fn display(&self) -> String {
+        display_path(&self.path, self.cwd.as_deref())
+    }
+
+    /// Absolute, for configuration lookups.
+    pub fn absolute(&self) -> PathBuf {
+        absolute(&self.path, self.cwd.as_deref())
+    }
+}
+
+/// One checked file and what was found in it, positioned for reporters.
+pub struct FileReport {
     pub display: String,
     pub path: PathBuf,
     pub kind: FileKind,
-    /// The text the spans point into (absent when the file could not be read as text).
-    pub text: Option<Arc<str>>,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Located>,
 }
 
 /// A file that was not checked, and why.
+#[derive(Clone, Debug)]
 pub struct Skipped {
     pub display: String,
     pub reason: String,
 }
 
-pub struct Report {
-    pub files: Vec<FileReport>,
-    pub skipped: Vec<Skipped>,
-    /// How many files were looked at (checked or classified as not ours).
+/// Totals of a run. Counts include findings past `--max-findings`.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// Files looked at: checked, classified as not ours, or skipped.
     pub files_seen: usize,
+    /// Files that are templates, serverless.yml files or policies.
+    pub files_checked: usize,
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+    pub hint: usize,
+    /// Findings written to the output.
+    pub shown: usize,
+    pub skipped: Vec<Skipped>,
 }
 
-impl Report {
+impl Summary {
     pub fn count(&self, severity: Severity) -> usize {
-        self.files
-            .iter()
-            .flat_map(|f| &f.findings)
-            .filter(|f| f.severity == severity)
-            .count()
+        match severity {
+            Severity::Error => self.error,
+            Severity::Warning => self.warning,
+            Severity::Info => self.info,
+            Severity::Hint => self.hint,
+        }
     }
 
-    pub fn checked(&self) -> usize {
-        self.files
+    pub fn total(&self) -> usize {
+        self.error + self.warning + self.info + self.hint
+    }
+
+    pub fn truncated(&self) -> bool {
+        self.shown < self.total()
+    }
+
+    /// Whether the run fails at the given threshold.
+    pub fn fails(&self, fail_on: Option<Severity>) -> bool {
+        match fail_on {
+            None => false,
+            Some(t) => [
+                Severity::Error,
+                Severity::Warning,
+                Severity::Info,
+                Severity::Hint,
+            ]
             .iter()
-            .filter(|f| f.kind != FileKind::Other)
-            .count()
+            .any(|s| *s >= t && self.count(*s) > 0),
+        }
+    }
+}
+
+/// A reporter writes findings as they come, in path order, and closes the document at the end.
+pub trait Reporter {
+    fn begin(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+    fn finding(&mut self, out: &mut dyn Write, file: &FileReport, f: &Located) -> io::Result<()>;
+    fn end(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()>;
+}
+
+/// What to report, beyond the configuration files.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Report only rules matching one of these selectors (ids or prefixes ending in `/`); all when empty.
+    pub select: Vec<String>,
+    /// Never report rules matching these selectors.
+    pub ignore: Vec<String>,
+    /// Stop writing findings after this many (the exit code still counts all of them).
+    pub max_findings: Option<usize>,
+    /// Files found by the walk that are not ours (left out of the inputs, counted as seen).
+    pub not_ours: usize,
+}
+
+fn matches_selector(rule: &str, selector: &str) -> bool {
+    rule == selector || (selector.ends_with('/') && rule.starts_with(selector))
+}
+
+impl Options {
+    pub fn wants(&self, rule: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| matches_selector(rule, s)))
+            && !self.ignore.iter().any(|s| matches_selector(rule, s))
     }
 }
 
@@ -90,39 +188,109 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn display_path(path: &Path, cwd: Option<&Path>) -> String {
+pub fn display_path(path: &Path, cwd: Option<&Path>) -> String {
     let shown = cwd.and_then(|c| path.strip_prefix(c).ok()).unwrap_or(path);
     let s = shown.display().to_string();
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
-/// Checks every file, in parallel; the result is in path order whatever the thread timing.
-pub fn run(files: &[PathBuf], config: &Config) -> Report {
-    let cwd = std::env::current_dir().ok();
-    let source = Files::new();
-    let env = Env {
-        config,
-        files: &source,
+/// `path` made absolute against `cwd`, with `.` components removed (no symlinks resolved).
+pub fn absolute(path: &Path, cwd: Option<&Path>) -> PathBuf {
+    let joined = match cwd {
+        Some(c) if path.is_relative() => c.join(path),
+        _ => path.to_path_buf(),
     };
-    let results: Vec<Result<FileReport, Skipped>> = files
-        .par_iter()
-        .map(|path| check_one(path, &display_path(path, cwd.as_deref()), &env))
-        .collect();
-    let mut report = Report {
-        files: Vec::new(),
-        skipped: Vec::new(),
-        files_seen: files.len(),
-    };
-    for r in results {
-        match r {
-            Ok(f) => report.files.push(f),
-            Err(s) => report.skipped.push(s),
-        }
-    }
-    report
+    std::path::absolute(&joined).unwrap_or(joined)
 }
 
-fn is_data_file(path: &Path) -> bool {
+/// Problems in the configuration files that apply to `inputs`, each reported once.
+pub fn config_errors(inputs: &[Input], resolver: &Resolver) -> Vec<ConfigError> {
+    let mut seen_dirs = std::collections::HashSet::new();
+    let mut errors: Vec<ConfigError> = Vec::new();
+    for input in inputs {
+        let absolute = input.absolute();
+        let Some(dir) = absolute.parent() else {
+            continue;
+        };
+        if !seen_dirs.insert(dir.to_path_buf()) {
+            continue;
+        }
+        for e in &resolver.dir(dir).errors {
+            if !errors.contains(e) {
+                errors.push(e.clone());
+            }
+        }
+    }
+    errors
+}
+
+/// Drops the inputs that their configuration excludes. Stdin documents are always checked.
+pub fn apply_config_ignores(inputs: Vec<Input>, resolver: &Resolver) -> Vec<Input> {
+    inputs
+        .into_iter()
+        .filter(|i| {
+            let absolute = i.absolute();
+            i.text.is_some()
+                || absolute
+                    .parent()
+                    .is_none_or(|d| !resolver.dir(d).config.is_ignored(&absolute))
+        })
+        .collect()
+}
+
+/// How many files one parallel step checks: enough to keep every thread busy, few enough that memory
+/// stays small.
+const CHUNK: usize = 256;
+
+/// Checks every input, in parallel, and streams the findings to `reporter` in input order.
+pub fn run(
+    inputs: &[Input],
+    resolver: &Resolver,
+    options: &Options,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+) -> io::Result<Summary> {
+    let source = Files::new();
+    let mut summary = Summary {
+        files_seen: inputs.len() + options.not_ours,
+        ..Summary::default()
+    };
+    reporter.begin(out)?;
+    for chunk in inputs.chunks(CHUNK) {
+        let results: Vec<Result<FileReport, Skipped>> = chunk
+            .par_iter()
+            .map(|input| check_one(input, resolver, options, &source))
+            .collect();
+        for r in results {
+            match r {
+                Ok(file) => {
+                    if file.kind != FileKind::Other {
+                        summary.files_checked += 1;
+                    }
+                    for f in &file.findings {
+                        match f.finding.severity {
+                            Severity::Error => summary.error += 1,
+                            Severity::Warning => summary.warning += 1,
+                            Severity::Info => summary.info += 1,
+                            Severity::Hint => summary.hint += 1,
+                        }
+                        if options.max_findings.is_none_or(|max| summary.shown < max) {
+                            reporter.finding(out, &file, f)?;
+                            summary.shown += 1;
+                        }
+                    }
+                }
+                Err(s) => summary.skipped.push(s),
+            }
+        }
+    }
+    reporter.end(out, &summary)?;
+    Ok(summary)
+}
+
+/// Whether `check` reads the file at all: JSON, YAML and `.template` files (code is read only when a
+/// configuration points at it).
+pub fn is_data_file(path: &Path) -> bool {
     matches!(
         crate::syntax::Lang::from_path(path),
         Some(crate::syntax::Lang::Json | crate::syntax::Lang::Yaml)
@@ -134,55 +302,93 @@ fn is_data_file(path: &Path) -> bool {
 /// How much of an oversized or undecodable file is read to tell whether it is ours.
 const SNIFF_BYTES: usize = 64 * 1024;
 
-fn check_one(path: &Path, display: &str, env: &Env) -> Result<FileReport, Skipped> {
-    let report = |kind, text, findings| FileReport {
-        display: display.to_string(),
+fn check_one(
+    input: &Input,
+    resolver: &Resolver,
+    options: &Options,
+    files: &Files,
+) -> Result<FileReport, Skipped> {
+    let path = input.path.as_path();
+    let display = input.display();
+    let absolute = input.absolute();
+    let report = |kind, findings| FileReport {
+        display: display.clone(),
         path: path.to_path_buf(),
         kind,
-        text,
         findings,
     };
     let skipped = |reason: String| Skipped {
-        display: display.to_string(),
+        display: display.clone(),
         reason,
     };
     // Code is read only when a config points at it; other files are not ours at all.
     if !is_data_file(path) {
-        return Ok(report(FileKind::Other, None, Vec::new()));
+        return Ok(report(FileKind::Other, Vec::new()));
     }
-    let io = |e: std::io::Error| skipped(io_reason(&e));
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    let limit = env.config.max_file_size();
-    if size > limit {
-        let head = read_head(path).map_err(io)?;
-        let finding = Finding::new(
-            &crate::syntax::rules::TOO_LARGE,
-            0..0,
-            format!(
-                "file is {:.1} MiB, over the {:.1} MiB limit; not checked",
-                size as f64 / 1_048_576.0,
-                limit as f64 / 1_048_576.0
-            ),
-        );
-        return match workspace::kind::sniff(path, &head) {
-            FileKind::Other => Err(skipped(finding.message)),
-            kind => Ok(report(kind, None, vec![finding])),
-        };
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    let text = match workspace::decode(bytes) {
-        Ok(text) => text,
-        Err(finding) => {
-            let head = read_head(path).unwrap_or_default();
-            return match workspace::kind::sniff(path, &head) {
-                FileKind::Other => Err(skipped(finding.message)),
-                kind => Ok(report(kind, None, vec![finding])),
-            };
+    let config = resolver.config_for(&absolute);
+    let unplaced = |findings: Vec<Finding>| -> Vec<Located> {
+        let mut findings = findings;
+        config.apply(&mut findings);
+        findings
+            .into_iter()
+            .filter(|f| options.wants(f.rule))
+            .map(|f| Located::new(f, None, files))
+            .collect()
+    };
+    let text = match &input.text {
+        Some(text) => text.clone(),
+        None => {
+            let io = |e: std::io::Error| skipped(io_reason(&e));
+            let size = std::fs::metadata(path).map_err(io)?.len();
+            let limit = config.max_file_size();
+            if size > limit {
+                let head = read_head(path).map_err(io)?;
+                let finding = Finding::new(
+                    &crate::syntax::rules::TOO_LARGE,
+                    0..0,
+                    format!(
+                        "file is {:.1} MiB, over the {:.1} MiB limit; not checked",
+                        size as f64 / 1_048_576.0,
+                        limit as f64 / 1_048_576.0
+                    ),
+                );
+                return match workspace::kind::sniff(path, &head) {
+                    FileKind::Other => Err(skipped(finding.message)),
+                    kind => Ok(report(kind, unplaced(vec![finding]))),
+                };
+            }
+            let bytes = std::fs::read(path).map_err(io)?;
+            match workspace::decode(bytes) {
+                Ok(text) => text,
+                Err(finding) => {
+                    let head = read_head(path).unwrap_or_default();
+                    return match workspace::kind::sniff(path, &head) {
+                        FileKind::Other => Err(skipped(finding.message)),
+                        kind => Ok(report(kind, unplaced(vec![finding]))),
+                    };
+                }
+            }
         }
     };
-    let parsed = workspace::parse(path, text.clone(), None);
-    let findings = workspace::analyze(&parsed, env);
-    Ok(report(parsed.kind, Some(text), findings))
+    let parsed = workspace::parse(&absolute, text.clone(), None);
+    let env = Env {
+        config: &config,
+        files,
+    };
+    let findings: Vec<Finding> = workspace::analyze(&parsed, &env)
+        .into_iter()
+        .filter(|f| options.wants(f.rule))
+        .collect();
+    let located = if findings.is_empty() {
+        Vec::new()
+    } else {
+        let rope = ropey::Rope::from_str(&text);
+        findings
+            .into_iter()
+            .map(|f| Located::new(f, Some(&rope), files))
+            .collect()
+    };
+    Ok(report(parsed.kind, located))
 }
 
 fn read_head(path: &Path) -> std::io::Result<String> {
@@ -192,16 +398,4 @@ fn read_head(path: &Path) -> std::io::Result<String> {
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut buf)?;
     Ok(String::from_utf8_lossy(&buf).into_owned())
-}
-
-/// Whether the report fails the run at the given threshold.
-pub fn fails(report: &Report, fail_on: Option<Severity>) -> bool {
-    match fail_on {
-        None => false,
-        Some(threshold) => report
-            .files
-            .iter()
-            .flat_map(|f| &f.findings)
-            .any(|f| f.severity >= threshold),
-    }
 }

@@ -1,11 +1,10 @@
 //! Human-readable output: `file:line:col: severity[rule] message`, the source line with a caret underline,
-//! related locations, and a summary line.
+//! related locations, the first fix, and a summary line.
 
-use super::{FileReport, Report};
-use crate::rules::{Finding, Severity};
-use crate::text::position::line_col_chars;
-use ropey::Rope;
-use std::fmt::Write;
+use super::{display_path, FileReport, Located, Reporter, Summary};
+use crate::rules::Severity;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 pub struct Style {
     pub color: bool,
@@ -31,41 +30,94 @@ impl Style {
     }
 }
 
-pub fn render(report: &Report, style: &Style, quiet: bool) -> String {
-    let mut out = String::new();
-    for file in &report.files {
-        let rope = file.text.as_deref().map(Rope::from_str);
-        for f in &file.findings {
-            render_finding(&mut out, file, rope.as_ref(), f, style, quiet);
+pub struct TextReporter {
+    pub style: Style,
+    /// Findings only: no code frames, no notes, no summary when clean.
+    pub quiet: bool,
+    pub cwd: Option<PathBuf>,
+}
+
+impl TextReporter {
+    fn shown_path(&self, p: &Path) -> String {
+        display_path(p, self.cwd.as_deref())
+    }
+}
+
+impl Reporter for TextReporter {
+    fn finding(&mut self, out: &mut dyn Write, file: &FileReport, f: &Located) -> io::Result<()> {
+        let style = &self.style;
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            style.paint("1", &file.display),
+            f.start.line,
+            f.start.column,
+            style.severity(f.finding.severity),
+            f.finding.rule,
+            f.finding.message
+        )?;
+        if self.quiet {
+            return Ok(());
         }
-    }
-    if !quiet {
-        for s in &report.skipped {
-            let _ = writeln!(out, "{}: skipped: {}", s.display, s.reason);
+        if let Some(line) = &f.line_text {
+            frame(out, line, f, style)?;
         }
+        for r in &f.related {
+            let shown = match &r.path {
+                Some(p) => format!("{}:{}:{}", self.shown_path(p), r.start.line, r.start.column),
+                None => format!("{}:{}:{}", file.display, r.start.line, r.start.column),
+            };
+            writeln!(
+                out,
+                "  {} {}: {}",
+                style.paint("36", "note:"),
+                shown,
+                r.message
+            )?;
+        }
+        if let Some(fix) = f.finding.fixes.first() {
+            writeln!(out, "  {} {}", style.paint("32", "fix:"), fix.title)?;
+        }
+        Ok(())
     }
-    let errors = report.count(Severity::Error);
-    let warnings = report.count(Severity::Warning);
-    let others = report.count(Severity::Info) + report.count(Severity::Hint);
-    let files = report.checked();
-    let summary = if errors + warnings + others == 0 {
-        format!(
-            "No problems found in {files} {}.",
-            plural(files, "file", "files")
-        )
-    } else {
-        format!(
-            "Found {errors} {}, {warnings} {} and {others} {} in {files} {}.",
-            plural(errors, "error", "errors"),
-            plural(warnings, "warning", "warnings"),
-            plural(others, "note", "notes"),
-            plural(files, "file", "files"),
-        )
-    };
-    if !quiet || errors + warnings + others > 0 {
-        let _ = writeln!(out, "{}", style.paint("1", &summary));
+
+    fn end(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+        if !self.quiet {
+            for s in &summary.skipped {
+                writeln!(out, "{}: skipped: {}", s.display, s.reason)?;
+            }
+        }
+        let errors = summary.error;
+        let warnings = summary.warning;
+        let others = summary.info + summary.hint;
+        let files = summary.files_checked;
+        let line = if summary.total() == 0 {
+            format!(
+                "No problems found in {files} {}.",
+                plural(files, "file", "files")
+            )
+        } else {
+            format!(
+                "Found {errors} {}, {warnings} {} and {others} {} in {files} {}.",
+                plural(errors, "error", "errors"),
+                plural(warnings, "warning", "warnings"),
+                plural(others, "note", "notes"),
+                plural(files, "file", "files"),
+            )
+        };
+        if !self.quiet || summary.total() > 0 {
+            writeln!(out, "{}", self.style.paint("1", &line))?;
+        }
+        if summary.truncated() {
+            writeln!(
+                out,
+                "Showing the first {} of {} findings (--max-findings).",
+                summary.shown,
+                summary.total()
+            )?;
+        }
+        Ok(())
     }
-    out
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
@@ -76,86 +128,38 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
-fn render_finding(
-    out: &mut String,
-    file: &FileReport,
-    rope: Option<&Rope>,
-    f: &Finding,
-    style: &Style,
-    quiet: bool,
-) {
-    let (line, col) = rope
-        .map(|r| line_col_chars(r, f.span.start))
-        .unwrap_or((1, 1));
-    let _ = writeln!(
-        out,
-        "{}:{line}:{col}: {}[{}] {}",
-        style.paint("1", &file.display),
-        style.severity(f.severity),
-        f.rule,
-        f.message
-    );
-    if quiet {
-        return;
-    }
-    if let Some(rope) = rope {
-        frame(out, rope, f.span.clone(), style);
-    }
-    for r in &f.related {
-        let shown = match &r.path {
-            Some(p) => p.display().to_string(),
-            None => {
-                let (l, c) = rope
-                    .map(|rp| line_col_chars(rp, r.span.start))
-                    .unwrap_or((1, 1));
-                format!("{}:{l}:{c}", file.display)
-            }
-        };
-        let _ = writeln!(
-            out,
-            "  {} {}: {}",
-            style.paint("36", "note:"),
-            shown,
-            r.message
-        );
-    }
-    if let Some(fix) = f.fixes.first() {
-        let _ = writeln!(out, "  {} {}", style.paint("32", "fix:"), fix.title);
-    }
-}
-
 /// The source line of the span's start, with a caret line under the span (clipped to that line).
-fn frame(out: &mut String, rope: &Rope, span: std::ops::Range<usize>, style: &Style) {
-    let start = span.start.min(rope.len_bytes());
-    let line_idx = rope.byte_to_line(start);
-    let line = rope.line(line_idx).to_string();
-    let line = line.trim_end_matches(['\n', '\r']);
+fn frame(out: &mut dyn Write, line: &str, f: &Located, style: &Style) -> io::Result<()> {
     // Frames of minified or generated files would flood the terminal.
     if line.chars().count() > 200 {
-        return;
+        return Ok(());
     }
-    let line_start = rope.line_to_byte(line_idx);
-    let col = rope.byte_to_char(start) - rope.line_to_char(line_idx);
-    let end = span.end.min(line_start + line.len()).max(start);
-    let width = (rope.byte_to_char(end) - rope.byte_to_char(start)).max(1);
-    let number = (line_idx + 1).to_string();
+    let col = f.start.column - 1;
+    let line_chars = line.chars().count();
+    let end_col = if f.end.line == f.start.line {
+        (f.end.column - 1).min(line_chars)
+    } else {
+        line_chars
+    };
+    let width = end_col.saturating_sub(col).max(1);
+    let number = f.start.line.to_string();
     let gutter = " ".repeat(number.len());
     let pad: String = line
         .chars()
         .take(col)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
-    let _ = writeln!(out, "{gutter} {}", style.paint("34", "|"));
-    let _ = writeln!(
+    writeln!(out, "{gutter} {}", style.paint("34", "|"))?;
+    writeln!(
         out,
         "{} {} {line}",
         style.paint("34", &number),
         style.paint("34", "|")
-    );
-    let _ = writeln!(
+    )?;
+    writeln!(
         out,
         "{gutter} {} {pad}{}",
         style.paint("34", "|"),
         style.paint("1;31", &"^".repeat(width))
-    );
+    )
 }

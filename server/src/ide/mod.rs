@@ -125,8 +125,8 @@ pub fn references(file: &Parsed, offset: usize, env: &Env) -> Vec<Location> {
 }
 
 pub fn code_lenses(file: &Parsed, env: &Env) -> Vec<CodeLens> {
-    let _ = (file, env);
-    Vec::new()
+    let _ = env;
+    crate::invoke::lenses::config_lenses(file)
 }
 
 pub fn symbols(file: &Parsed, env: &Env) -> Vec<Symbol> {

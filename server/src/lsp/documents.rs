@@ -84,7 +84,32 @@ async fn run(
     uri: Uri,
     generation: u64,
 ) {
-    let (job, config, files) = {
+    // The first analyses wait (briefly) for the client's settings, so they are not published twice.
+    let mut ready = lock(&session).settings_ready.subscribe();
+    let _ = tokio::time::timeout(super::settings::SETTINGS_WAIT, ready.wait_for(|r| *r)).await;
+    let config_file = {
+        let s = lock(&session);
+        s.docs
+            .get(&uri)
+            .filter(|d| d.generation == generation && super::settings::is_config_file(&d.path))
+            .map(|d| {
+                (
+                    d.path.clone(),
+                    d.text.text().to_string(),
+                    d.version,
+                    s.encoding,
+                )
+            })
+    };
+    if let Some((path, text, version, enc)) = config_file {
+        let diagnostics = super::settings::diagnostics_of(&path, &text, enc);
+        let _guard = publish_lock.lock().await;
+        client
+            .publish_diagnostics(uri, diagnostics, Some(version))
+            .await;
+        return;
+    }
+    let (job, config, files, path) = {
         let s = lock(&session);
         let Some(doc) = s.docs.get(&uri) else {
             return;
@@ -95,8 +120,14 @@ async fn run(
         let Some(job) = s.parsed_or_job(&uri) else {
             return;
         };
-        (job, s.config.clone(), s.files.clone())
+        (
+            job,
+            s.config_for(&doc.path),
+            s.files.clone(),
+            doc.path.clone(),
+        )
     };
+    super::settings::report_config_errors(&client, &session, &path).await;
     let version = match &job {
         Ok(_) => lock(&session).docs.get(&uri).map(|d| d.version),
         Err(j) => Some(j.version),

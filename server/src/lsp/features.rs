@@ -55,7 +55,7 @@ pub async fn snapshot(backend: &Backend, uri: &Uri) -> Option<Snapshot> {
             job,
             doc.text.rope().clone(),
             s.encoding,
-            s.config.clone(),
+            s.config_for(&doc.path),
             s.files.clone(),
         )
     };
@@ -261,9 +261,12 @@ pub async fn code_action(
 }
 
 pub async fn execute_command(
-    _backend: &Backend,
+    backend: &Backend,
     params: ExecuteCommandParams,
 ) -> Result<Option<LSPAny>> {
+    if let Some(answer) = super::invoke::execute(backend, &params).await {
+        return answer;
+    }
     // A request that panics, for the test that proves one failing request cannot take the server down.
     if params.command == "lambda-ls.debug.panic"
         && std::env::var_os("LAMBDA_LS_DEBUG_PANIC").is_some()

@@ -4,13 +4,18 @@
 mod convert;
 mod documents;
 mod features;
+mod invoke;
 mod server;
 mod session;
+mod settings;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::{LspService, Server};
+
+/// How long an idle analysis thread stays around.
+const THREAD_KEEP_ALIVE: Duration = Duration::from_secs(2);
 
 /// Runs the server on stdin/stdout until `exit`. Returns the process exit code: 0 after `shutdown` then
 /// `exit`, 1 when the client went away (or sent `exit`) without `shutdown`.
@@ -21,7 +26,7 @@ pub fn run_stdio() -> u8 {
         // Analysis is CPU-bound: more threads than this only hold more parser state in memory. Idle ones
         // leave soon, so memory goes back down after a burst.
         .max_blocking_threads(8)
-        .thread_keep_alive(Duration::from_secs(2))
+        .thread_keep_alive(THREAD_KEEP_ALIVE)
         .enable_all()
         .build()
     {
@@ -40,6 +45,8 @@ pub fn run_stdio() -> u8 {
             .serve(service)
             .await;
     });
+    // Functions started by `lambda-ls.invoke` must not outlive the server.
+    invoke::shutdown();
     // Analysis still running on blocking threads must not keep a closed server alive.
     runtime.shutdown_timeout(Duration::from_millis(200));
     if shutdown.load(Ordering::SeqCst) {

@@ -10,6 +10,7 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+#[derive(Clone)]
 pub struct Backend {
     pub client: Client,
     pub session: Arc<Mutex<Session>>,
@@ -19,7 +20,7 @@ pub struct Backend {
 }
 
 /// Commands the server executes (`workspace/executeCommand`).
-pub const COMMANDS: &[&str] = &[];
+pub const COMMANDS: &[&str] = super::invoke::COMMANDS;
 
 impl Backend {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Self {
@@ -53,6 +54,7 @@ fn negotiate_encoding(params: &InitializeParams) -> Encoding {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = negotiate_encoding(&params);
+        super::invoke::configure(params.initialization_options.as_ref());
         {
             let mut s = self.session();
             s.encoding = encoding;
@@ -81,6 +83,20 @@ impl LanguageServer for Backend {
                     s.debounce = Duration::from_millis(ms.min(10_000));
                 }
             }
+            let workspace = params.capabilities.workspace.as_ref();
+            s.config_pull = workspace.and_then(|w| w.configuration).unwrap_or(false);
+            s.config_change_dynamic = workspace
+                .and_then(|w| w.did_change_configuration.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false);
+            s.init_settings = params
+                .initialization_options
+                .as_ref()
+                .and_then(super::settings::settings_section);
+            if s.config_pull {
+                s.settings_ready.send_replace(false);
+            }
+            super::settings::rebuild(&mut s);
         }
         let position_encoding = match encoding {
             Encoding::Utf8 => PositionEncodingKind::UTF8,
@@ -144,6 +160,14 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         super::documents::register_watchers(self).await;
+        // Off the handler: a client that never answers must not keep the server from exiting.
+        let backend = self.clone();
+        tokio::spawn(async move { super::settings::initialized(&backend).await });
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let backend = self.clone();
+        tokio::spawn(async move { super::settings::changed(&backend, params).await });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -159,6 +183,9 @@ impl LanguageServer for Backend {
             .open(doc.uri.clone(), path, doc.version, &doc.text);
         super::documents::schedule(self, doc.uri.clone(), Duration::ZERO);
         super::documents::schedule_dependents(self, &doc.uri);
+        if super::settings::is_config_file(&convert::path_of(&doc.uri)) {
+            super::settings::config_file_changed(self).await;
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -181,6 +208,9 @@ impl LanguageServer for Backend {
         if known {
             super::documents::schedule(self, uri.clone(), delay);
             super::documents::schedule_dependents(self, &uri);
+            if super::settings::is_config_file(&convert::path_of(&uri)) {
+                super::settings::config_file_changed(self).await;
+            }
         }
     }
 
@@ -196,8 +226,13 @@ impl LanguageServer for Backend {
             (closed, s.docs.is_empty())
         };
         if none_left {
-            // Everything is closed: a good moment to give memory back, off the message loop.
-            tokio::task::spawn_blocking(super::release_memory);
+            // Everything is closed: a good moment to give memory back, off the message loop — now, and
+            // again once idle analysis threads (and their parser state) have gone.
+            tokio::spawn(async {
+                let _ = tokio::task::spawn_blocking(super::release_memory).await;
+                tokio::time::sleep(super::THREAD_KEEP_ALIVE + Duration::from_millis(500)).await;
+                let _ = tokio::task::spawn_blocking(super::release_memory).await;
+            });
         }
         if closed {
             let _guard = self.publish_lock.lock().await;
@@ -206,10 +241,13 @@ impl LanguageServer for Backend {
                 .await;
         }
         super::documents::schedule_dependents(self, &uri);
+        if super::settings::is_config_file(&convert::path_of(&uri)) {
+            super::settings::config_file_changed(self).await;
+        }
     }
 
     async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
-        super::documents::schedule_all(self);
+        super::settings::config_file_changed(self).await;
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {

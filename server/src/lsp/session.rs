@@ -1,13 +1,13 @@
 //! The server's state: open documents, the negotiated encoding, configuration. Held behind a mutex that is
 //! never kept across an `.await`.
 
-use crate::config::Config;
+use crate::config::{Config, Resolver};
 use crate::rules::Finding;
 use crate::syntax::Lang;
 use crate::text::{Encoding, TextChange, TextDocument};
 use crate::workspace::{self, Files, Parsed};
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::ls_types as lsp;
@@ -30,7 +30,23 @@ pub struct Doc {
 pub struct Session {
     pub docs: HashMap<lsp::Uri, Doc>,
     pub encoding: Encoding,
+    /// The editor's settings alone; documents use `config_for`, which adds their `lambda-ls.toml` files.
     pub config: Arc<Config>,
+    /// Configuration lookups (editor settings under the `lambda-ls.toml` files found above each document).
+    pub resolver: Arc<Resolver>,
+    /// Settings from `initializationOptions` and from the last `workspace/configuration` pull or push.
+    pub init_settings: Option<serde_json::Value>,
+    pub pulled_settings: Option<serde_json::Value>,
+    /// The client answers `workspace/configuration`.
+    pub config_pull: bool,
+    /// The client lets us register for `workspace/didChangeConfiguration`.
+    pub config_change_dynamic: bool,
+    /// False until the first settings pull has been answered; analyses wait for it (briefly).
+    pub settings_ready: tokio::sync::watch::Sender<bool>,
+    /// Problems in the editor's settings, as last read.
+    pub settings_errors: Vec<crate::config::ConfigError>,
+    /// Configuration files whose problems were published.
+    pub reported_config_errors: HashSet<PathBuf>,
     pub files: Arc<Files>,
     pub roots: Vec<PathBuf>,
     pub debounce: Duration,
@@ -58,15 +74,29 @@ impl ParseJob {
 
 impl Session {
     pub fn new() -> Self {
+        let files = Arc::new(Files::new());
         Session {
             docs: HashMap::new(),
             encoding: Encoding::Utf16,
             config: Arc::new(Config::default()),
-            files: Arc::new(Files::new()),
+            resolver: Arc::new(super::settings::resolver(files.clone(), None)),
+            init_settings: None,
+            pulled_settings: None,
+            config_pull: false,
+            config_change_dynamic: false,
+            settings_ready: tokio::sync::watch::Sender::new(true),
+            reported_config_errors: HashSet::new(),
+            settings_errors: Vec::new(),
+            files,
             roots: Vec::new(),
             debounce: Duration::from_millis(200),
             watch_dynamic: false,
         }
+    }
+
+    /// The configuration of the document or file at `path`.
+    pub fn config_for(&self, path: &Path) -> Arc<Config> {
+        self.resolver.config_for(path)
     }
 
     pub fn open(&mut self, uri: lsp::Uri, path: PathBuf, version: i32, text: &str) {

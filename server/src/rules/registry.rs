@@ -2,12 +2,13 @@
 
 use super::Rule;
 
-fn families() -> [&'static [&'static Rule]; 4] {
+fn families() -> [&'static [&'static Rule]; 5] {
     [
         crate::syntax::RULES,
         crate::iam::RULES,
         crate::function::RULES,
         crate::template::RULES,
+        crate::suppress::RULES,
     ]
 }
 

@@ -153,6 +153,7 @@ pub fn analyze(file: &Parsed, env: &Env) -> Vec<Finding> {
         }
         FileKind::Code(_) | FileKind::Other => {}
     }
+    crate::suppress::apply(file, &mut out);
     env.config.apply(&mut out);
     out.sort_by(|a, b| (a.span.start, a.span.end, a.rule).cmp(&(b.span.start, b.span.end, b.rule)));
     out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);

@@ -1,0 +1,5 @@
+raise RuntimeError("config missing at import")
+
+
+def handler(event, context):
+    return 1
