@@ -206,6 +206,18 @@ fn go_to_definition_and_references_of_logical_ids() {
         )
         .expect("references");
     assert_eq!(refs.as_array().map(Vec::len), Some(6), "{refs}");
+    // Hover on a reference names what it points at.
+    let hover = lsp
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": pos(NAV, "!Ref Queue", 7)}),
+        )
+        .expect("hover");
+    let md = hover["contents"]["value"].as_str().unwrap_or("");
+    assert!(
+        md.contains("**Queue** (resource · `AWS::SQS::Queue`)"),
+        "{md}"
+    );
     assert_eq!(lsp.shutdown_exit().code(), Some(0));
 }
 

@@ -108,6 +108,7 @@ pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem
 /// Hover at `offset`.
 pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
     crate::function::ide::hover(file, offset, env)
+        .or_else(|| crate::template::ide::hover(file, offset, env))
 }
 
 /// Where the thing at `offset` is defined.

@@ -72,6 +72,48 @@ pub fn references(file: &Parsed, offset: usize, _env: &Env) -> Vec<Location> {
     out
 }
 
+/// Hover over a reference: what it points at (a resource's type, a parameter's type and description, a
+/// pseudo parameter), and for `Fn::GetAtt` the attribute.
+pub fn hover(file: &Parsed, offset: usize, _env: &Env) -> Option<crate::ide::Hover> {
+    let index = index(file)?;
+    let r = index.reference_at(offset)?;
+    let on_attr = r
+        .attr
+        .as_ref()
+        .filter(|(_, s)| span_contains(s, offset))
+        .map(|(a, s)| (a.clone(), s.clone()));
+    let span = on_attr.as_ref().map_or(r.span.clone(), |(_, s)| s.clone());
+    let markdown = if let Some((_, doc)) = PSEUDO_PARAMETERS.iter().find(|(p, _)| *p == r.target) {
+        format!("**{}** (pseudo parameter)\n\n{doc}", r.target)
+    } else if let Some(d) = index.target(r) {
+        let mut md = format!("**{}** ({}", d.id, singular(d.kind));
+        if let Some(t) = d.type_name {
+            md.push_str(&format!(" · `{t}`"));
+        }
+        md.push(')');
+        if let Some(desc) = d.node.get("Description").and_then(|v| v.as_str()) {
+            md.push_str(&format!("\n\n{desc}"));
+        }
+        if let (Some((attr, _)), Some(t)) = (&on_attr, d.type_name) {
+            let known = super::check::has_attribute(t, attr);
+            md.push_str(&format!(
+                "\n\nAttribute `{attr}`{}",
+                match known {
+                    Some(true) => "",
+                    Some(false) => ": not an attribute of this type",
+                    None => "",
+                }
+            ));
+        }
+        md
+    } else if index.sam_generated(&r.target) {
+        format!("**{}**: a resource the SAM transform generates", r.target)
+    } else {
+        return None;
+    };
+    Some(crate::ide::Hover { markdown, span })
+}
+
 /// What kind of id is being typed at the cursor.
 #[derive(Debug, PartialEq)]
 enum Want {
