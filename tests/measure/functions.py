@@ -334,10 +334,12 @@ def measure_serverless(binary, corpus, verbose):
     base = corpus / "serverless-yml"
     files = sorted(str(p.relative_to(base)) for p in base.glob("**/serverless.y*ml"))
     findings = ours(run_check(binary, files, base))
-    errors = [f for f in findings if f["severity"] == "error"]
+    errors = [f for f in findings if f["severity"] == "error" and f["rule"] not in LIFECYCLE]
+    retired = [f for f in findings if f["severity"] == "error" and f["rule"] in LIFECYCLE]
     warnings = [f for f in findings if f["severity"] == "warning"]
     print("\n## serverless-yml")
-    print(f"files {len(files)}; error-level findings {len(errors)}; warnings {len(warnings)}")
+    print(f"files {len(files)}; error-level findings {len(errors)} (besides {len(retired)} retired runtimes, "
+          f"which are correct); warnings {len(warnings)}")
     print("by rule:", dict(collections.Counter((f["rule"], f["severity"]) for f in findings)))
     for f in errors + (warnings if verbose else []):
         print(f"  {f['severity'][0].upper()} {rel(f, base)}:{line_of(f)} {f['rule']}: {f['message'][:150]}")

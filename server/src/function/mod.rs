@@ -62,18 +62,33 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let text = ctx.text();
     let today = ctx.env.config.today();
     let functions = model::functions(ctx.file);
+    // Serverless plugins (serverless-rust, …) may rewrite a runtime the framework does not know.
+    let plugins =
+        ctx.file.kind == FileKind::Serverless && ctx.root().is_some_and(properties::has_plugins);
+    let mut runtime_findings = Vec::new();
     // A `Globals` or `provider` value is shared by many functions: judge each node once.
     let mut runtimes_seen = HashSet::new();
     if let Some(v) = model::default_runtime(ctx.file) {
         runtimes_seen.insert(v.span.start);
-        config_checks::check_runtime(text, v, today, out);
+        config_checks::check_runtime(text, v, today, &mut runtime_findings);
     }
     for f in &functions {
         if let Some(rt) = &f.runtime {
             if runtimes_seen.insert(rt.node.span.start) && !f.is_image() {
-                config_checks::check_runtime(text, rt.node, today, out);
+                config_checks::check_runtime(text, rt.node, today, &mut runtime_findings);
             }
         }
+    }
+    for mut finding in runtime_findings {
+        if plugins && finding.rule == UNKNOWN_RUNTIME.id {
+            finding.severity = crate::rules::Severity::Warning;
+            finding
+                .message
+                .push_str(" (unless a plugin of this service rewrites it)");
+        }
+        out.push(finding);
+    }
+    for f in &functions {
         config_checks::check_function(text, f, out);
         crate::handler::check_function(f, ctx.env.files, out);
     }

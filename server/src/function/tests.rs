@@ -435,3 +435,23 @@ fn serverless_custom_role_without_log_permissions() {
     let ok = sls.replace("'s3:GetObject'", "['s3:GetObject', 'logs:*']");
     assert!(check("serverless.yml", &ok).is_empty());
 }
+
+#[test]
+fn serverless_plugins_may_rewrite_runtimes() {
+    let sls = "service: s\nplugins:\n  - serverless-rust\nprovider:\n  name: aws\n  runtime: rust\nfunctions:\n  a:\n    handler: hello\n";
+    let found = check("serverless.yml", sls);
+    let rt = found
+        .iter()
+        .find(|f| f.0 == "function/unknown-runtime")
+        .expect("runtime");
+    assert_eq!(rt.1, Severity::Warning, "{rt:?}");
+    let plain = sls.replace("plugins:\n  - serverless-rust\n", "");
+    let found = check("serverless.yml", &plain);
+    assert_eq!(
+        found
+            .iter()
+            .find(|f| f.0 == "function/unknown-runtime")
+            .map(|f| f.1),
+        Some(Severity::Error)
+    );
+}
