@@ -8,7 +8,6 @@ use super::rules::{INVALID_PROPERTY, MISSING_PROPERTY, UNKNOWN_PROPERTY};
 use super::schema::{Issue, IssueKind, Validator};
 use crate::rules::{Finding, Rule, Severity};
 use crate::syntax::Value;
-use crate::text::Span;
 use crate::workspace::{Ctx, FileKind};
 
 /// Properties with a dedicated check (see `config_checks` and `events`).
@@ -307,11 +306,4 @@ fn finding(i: Issue) -> Finding {
     let mut f = Finding::new(rule_for(i.kind), i.span, format!("{where_}{}", i.message));
     f.fixes = i.fixes;
     f
-}
-
-/// The key span of the entry `name` in `map`, or `fallback`.
-pub fn key_span(map: Option<&Value>, name: &str, fallback: Span) -> Span {
-    map.and_then(|m| m.get_entry(name))
-        .map(|(k, _)| k.span.clone())
-        .unwrap_or(fallback)
 }

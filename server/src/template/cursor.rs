@@ -31,19 +31,6 @@ pub struct Cursor {
     pub replace: Span,
 }
 
-impl Cursor {
-    /// The keys of `path` without list items.
-    pub fn keys(&self) -> Vec<&str> {
-        self.path
-            .iter()
-            .filter_map(|s| match s {
-                Seg::Key(k) => Some(k.as_str()),
-                Seg::Item => None,
-            })
-            .collect()
-    }
-}
-
 struct Line<'a> {
     /// Column of the first character after the indentation.
     indent: usize,
