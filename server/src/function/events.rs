@@ -403,6 +403,8 @@ struct MappingSettings<'a> {
     window: Option<&'a Value>,
     /// The names the config file uses: batch size, starting position, batching window.
     names: [&'static str; 3],
+    /// The tool that writes the mapping supplies a starting position when none is given.
+    position_defaulted: bool,
 }
 
 fn known_number(v: &Value) -> Option<f64> {
@@ -437,7 +439,7 @@ fn mapping_settings(
 ) {
     let [batch_name, start_name, window_name] = m.names;
     match (poller.starting_position.as_deref(), m.start) {
-        (Some("required"), None) => out.push(Finding::new(
+        (Some("required"), None) if !m.position_defaulted => out.push(Finding::new(
             &EVENT_SOURCE_MAPPING,
             anchor.clone(),
             format!("a {} event source needs `{start_name}` (`TRIM_HORIZON`, `LATEST` or `AT_TIMESTAMP`)", poller.name),
@@ -594,6 +596,7 @@ fn polled_events(resources: &[(Key, Value)], f: &FunctionConfig, out: &mut Vec<F
                     start: props.get("startingPosition"),
                     window: props.get("maximumBatchingWindow"),
                     names: ["batchSize", "startingPosition", "maximumBatchingWindow"],
+                    position_defaulted: false,
                 }
             } else {
                 MappingSettings {
@@ -605,16 +608,12 @@ fn polled_events(resources: &[(Key, Value)], f: &FunctionConfig, out: &mut Vec<F
                         "StartingPosition",
                         "MaximumBatchingWindowInSeconds",
                     ],
+                    position_defaulted: false,
                 }
             };
             // The framework fills in a starting position for streams itself.
-            let position_checked = f.source != Source::Serverless || poller.source == "sqs";
             let m = MappingSettings {
-                start: if position_checked {
-                    m.start
-                } else {
-                    Some(source)
-                },
+                position_defaulted: f.source == Source::Serverless,
                 ..m
             };
             mapping_settings(
@@ -674,6 +673,7 @@ fn event_source_mapping(
             "StartingPosition",
             "MaximumBatchingWindowInSeconds",
         ],
+        position_defaulted: false,
     };
     let anchor = esm
         .get_entry("Properties")
