@@ -225,7 +225,10 @@ fn json_completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionIte
                 cursor::Cursor {
                     path: segs,
                     slot: Slot::Key,
-                    prefix: text[inner(&key.span).start..offset].to_string(),
+                    prefix: {
+                        let r = inner(&key.span);
+                        text[r.start..offset.clamp(r.start, r.end)].to_string()
+                    },
                     replace: key.span.clone(),
                 }
             } else if node.as_str().is_some() {

@@ -455,3 +455,32 @@ fn serverless_plugins_may_rewrite_runtimes() {
         Some(Severity::Error)
     );
 }
+
+/// Every editor feature at every offset of half-typed and odd documents: answers or nothing, never a
+/// panic.
+#[test]
+fn editor_features_anywhere_in_any_document() {
+    use crate::ide;
+    let docs: &[(&str, &str)] = &[
+        ("template.yaml", "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: pyt\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    DependsOn: [Q\n    Properties:\n      Events:\n        E:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Q.\n      Environment:\n        Variables:\n          A: !Sub '${Q.Arn}-${\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {VisibilityTimeout: !Ref }\n# Grüße 🚀\n"),
+        ("template.json", "{\"Resources\": {\"Fn\": {\"Type\": \"AWS::Lambda::Function\", \"Properties\": {\"Runtime\": \"py\", \"Role\": {\"Fn::GetAtt\": [\"R\", \"A\"]}, \"Mem"),
+        ("serverless.yml", "service: s\nprovider:\n  name: aws\n  runtime: no\nfunctions:\n  a:\n    handler: h.h\n    events:\n      - sqs:\n          arn: !GetAtt Q.Arn\n          bat\n      - ht\nresources:\n  Resources:\n    Q: {Type: AWS::SQS::Queue}\n"),
+    ];
+    let config = Config::default();
+    let files = Files::new();
+    let env = Env {
+        config: &config,
+        files: &files,
+    };
+    for (name, text) in docs {
+        let file = parse(Path::new(&format!("/nonexistent/{name}")), Arc::from(*text), None);
+        for offset in 0..=text.len() + 1 {
+            let _ = ide::completion(&file, offset, &env);
+            let _ = ide::hover(&file, offset, &env);
+            let _ = ide::definition(&file, offset, &env);
+            let _ = ide::references(&file, offset, &env);
+        }
+        let _ = ide::symbols(&file, &env);
+        let _ = analyze(&file, &env);
+    }
+}
