@@ -182,6 +182,13 @@ pub fn attributes(resource_type: &str) -> &'static [String] {
         .unwrap_or_default()
 }
 
+/// Every resource type CloudFormation and SAM know, sorted.
+pub fn resource_types() -> Vec<&'static str> {
+    let mut out: Vec<&str> = attribute_table().keys().map(String::as_str).collect();
+    out.sort_unstable();
+    out
+}
+
 /// Whether the attribute table knows this resource type.
 pub fn is_known_type(resource_type: &str) -> bool {
     attribute_table().contains_key(resource_type)

@@ -473,7 +473,11 @@ fn editor_features_anywhere_in_any_document() {
         files: &files,
     };
     for (name, text) in docs {
-        let file = parse(Path::new(&format!("/nonexistent/{name}")), Arc::from(*text), None);
+        let file = parse(
+            Path::new(&format!("/nonexistent/{name}")),
+            Arc::from(*text),
+            None,
+        );
         for offset in 0..=text.len() + 1 {
             let _ = ide::completion(&file, offset, &env);
             let _ = ide::hover(&file, offset, &env);

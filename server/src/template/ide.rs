@@ -204,7 +204,7 @@ pub fn completion(file: &Parsed, offset: usize, _env: &Env) -> Vec<CompletionIte
         }
     });
     let Some((want, replace)) = want else {
-        return Vec::new();
+        return resource_level(file, offset);
     };
     let mut out = Vec::new();
     match want {
@@ -262,6 +262,65 @@ pub fn completion(file: &Parsed, offset: usize, _env: &Env) -> Vec<CompletionIte
         }
     }
     out
+}
+
+/// Resource attributes (`Type`, `Properties`, `DependsOn`, …), resource types and deletion policies.
+fn resource_level(file: &Parsed, offset: usize) -> Vec<CompletionItem> {
+    if file.lang != Some(crate::syntax::Lang::Yaml) {
+        return Vec::new();
+    }
+    let Some(c) = cursor::at(&file.text, offset) else {
+        return Vec::new();
+    };
+    let at_resource = matches!(c.path.as_slice(), [super::cursor::Seg::Key(r), super::cursor::Seg::Key(_)] if r == "Resources");
+    if !at_resource {
+        return Vec::new();
+    }
+    let lead = if file.text[..c.replace.start].ends_with(':') {
+        " "
+    } else {
+        ""
+    };
+    let item = |label: &str, kind: CompletionKind, detail: &str, insert: String| {
+        let mut i = CompletionItem::new(label, kind, c.replace.clone());
+        i.detail = Some(detail.to_string());
+        i.insert_text = insert;
+        i.filter_text = Some(label.to_string());
+        i
+    };
+    match &c.slot {
+        Slot::Key => [
+            ("Type", "the resource type"),
+            ("Properties", "the resource's properties"),
+            ("DependsOn", "resources created first"),
+            ("Condition", "create only when the condition is true"),
+            ("Metadata", "data about the resource"),
+            ("DeletionPolicy", "keep or snapshot on stack deletion"),
+            ("UpdateReplacePolicy", "keep or snapshot on replacement"),
+            ("IgnoreGlobals", "SAM: properties not taken from Globals"),
+        ]
+        .iter()
+        .map(|(k, d)| item(k, CompletionKind::Keyword, d, format!("{k}: ")))
+        .collect(),
+        Slot::Value { key, .. } if key == "Type" => data::resource_types()
+            .into_iter()
+            .map(|t| {
+                item(
+                    t,
+                    CompletionKind::Module,
+                    "resource type",
+                    format!("{lead}{t}"),
+                )
+            })
+            .collect(),
+        Slot::Value { key, .. } if key == "DeletionPolicy" || key == "UpdateReplacePolicy" => {
+            ["Delete", "Retain", "RetainExceptOnCreate", "Snapshot"]
+                .iter()
+                .map(|v| item(v, CompletionKind::EnumMember, key, format!("{lead}{v}")))
+                .collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn span_contains(span: &Span, offset: usize) -> bool {
@@ -463,6 +522,38 @@ fn serverless_symbols(root: &Value) -> Vec<Symbol> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resource_attributes_and_types() {
+        use crate::config::Config;
+        use crate::workspace::{parse, Files};
+        let complete = |src: &str| {
+            let offset = src.find('|').unwrap_or(0);
+            let text = src.replacen('|', "", 1);
+            let file = parse(
+                std::path::Path::new("/p/template.yaml"),
+                std::sync::Arc::from(text.as_str()),
+                None,
+            );
+            let config = Config::default();
+            let files = Files::new();
+            let env = Env {
+                config: &config,
+                files: &files,
+            };
+            completion(&file, offset, &env)
+                .into_iter()
+                .map(|i| i.label)
+                .collect::<Vec<_>>()
+        };
+        let got = complete("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Lambda::Fun|\n");
+        assert!(
+            got.contains(&"AWS::Lambda::Function".to_string())
+                && got.contains(&"AWS::Serverless::Function".to_string())
+        );
+        let got = complete("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::SQS::Queue\n    Dep|\n");
+        assert!(got.contains(&"DependsOn".to_string()));
+    }
 
     #[test]
     fn intrinsic_contexts() {
