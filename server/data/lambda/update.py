@@ -199,6 +199,8 @@ def main():
         zip_pattern = json.loads(cfn.read(ext + "zipfile_runtime_enum.json"))["then"]["properties"]["Runtime"]["pattern"]
         getatts = attributes(cfn)
         cfn_license = cfn.read(next(n for n in cfn.namelist() if n.endswith("licenses/LICENSE"))).decode()
+        boto_notice = next((boto.read(n).decode() for n in boto.namelist()
+                            if n.endswith(".dist-info/NOTICE") or n.endswith("licenses/NOTICE")), "")
         cfn_enum = lambda_schema["properties"]["Runtime"].get("enum", [])
         model_name = "botocore/data/lambda/2015-03-31/service-2.json"
         names = boto.namelist()
@@ -246,12 +248,16 @@ def main():
     write_json("attributes.json", getatts)
     (HERE / "NOTICE").write_text(
         "Data in this folder is derived from third-party packages:\n\n"
-        f"* cfn-lint {args.cfn_lint} (PyPI), MIT No Attribution: runtimes.json (lifecycle), schemas/*.json,\n"
+        f"* cfn-lint {args.cfn_lint} (PyPI), MIT No Attribution: runtimes.json (lifecycle),\n"
+        "  schemas/aws-lambda-function.json, schemas/aws-serverless-function.json, schemas/sam-globals.json,\n"
         "  extensions.json, attributes.json.\n"
         f"* botocore {args.botocore} (PyPI), Apache License 2.0, Copyright Amazon.com, Inc. or its affiliates:\n"
-        "  the Runtime enum in runtimes.json and the API bounds in extensions.json.\n\n"
+        "  the Runtime enum in runtimes.json and the API bounds in extensions.json.\n"
         f"* osls {args.osls} (npm), MIT, Copyright (c) 2019 Serverless, Inc.: schemas/serverless.json.\n\n"
-        "cfn-lint licence:\n\n" + cfn_license + "\n\nosls licence:\n\n" + osls_license
+        "limits.json and event_sources.json are written by hand from the AWS documentation they cite.\n\n"
+        "cfn-lint licence:\n\n" + cfn_license
+        + "\n\nbotocore notice:\n\n" + boto_notice
+        + "\n\nosls licence:\n\n" + osls_license
     )
     manifest_path = HERE / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
