@@ -2,11 +2,12 @@
 
 use super::Rule;
 
-fn families() -> [&'static [&'static Rule]; 5] {
+fn families() -> [&'static [&'static Rule]; 6] {
     [
         crate::syntax::RULES,
         crate::iam::rules(),
         crate::function::RULES,
+        crate::template::RULES,
         crate::suppress::RULES,
         crate::handler::RULES,
     ]
