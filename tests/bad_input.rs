@@ -142,7 +142,7 @@ fn half_typed_documents_in_the_editor() {
     let uri = p.uri("template.yaml");
     let mut lsp = Lsp::start();
     lsp.initialize_with(p.path(), false, json!({"diagnosticsDelayMs": 0}));
-    let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n";
+    let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.13\n      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/fn\n      Code: {ZipFile: 'def handler(e, c): pass'}\n";
     lsp.open(&uri, "yaml", 1, "");
     lsp.diagnostics(&uri, 1);
     // Type the template one character at a time; every prefix must be handled.

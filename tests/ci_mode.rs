@@ -20,6 +20,8 @@ Resources:
     Properties:
       Runtime: python3.99
       Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
   Role:
     Type: AWS::IAM::Role
     Properties:
@@ -671,11 +673,17 @@ Resources:
     Type: AWS::Lambda::Function
     Properties:
       Runtime: python3.99 # lambda-ls: ignore[function/unknown-runtime]
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
   B:
     Type: AWS::Lambda::Function
     Properties:
       # lambda-ls: ignore[function/] -- being migrated
       Runtime: python3.98
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
   C:
     Type: AWS::Lambda::Function
     Properties:
@@ -683,11 +691,16 @@ Resources:
 
       Handler: app.handler
       Runtime: python3.97
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
   D:
     Type: AWS::Lambda::Function
     Properties:
       Runtime: python3.96
       Description: \"# lambda-ls: ignore[function/unknown-runtime]\"
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
 ";
     let p = Project::new(&[("template.yaml", template)]);
     let (_, doc) = check_json(&p, &[]);
@@ -696,10 +709,10 @@ Resources:
         got,
         vec![
             // C's comment covers the next line with content (Handler), not Runtime two lines further.
-            ("suppression/unused".to_string(), 15),
-            ("function/unknown-runtime".to_string(), 18),
+            ("suppression/unused".to_string(), 21),
+            ("function/unknown-runtime".to_string(), 24),
             // A directive inside a string is not a comment.
-            ("function/unknown-runtime".to_string(), 22),
+            ("function/unknown-runtime".to_string(), 30),
         ]
     );
 }
@@ -715,17 +728,23 @@ Resources:
         ignore: [function/unknown-runtime]
     Properties:
       Runtime: python2.6
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
   Current:
     Type: AWS::Lambda::Function
     Properties:
       Runtime: python3.99
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
 ";
     let p = Project::new(&[("template.yaml", template)]);
     let (_, doc) = check_json(&p, &[]);
     let got: Vec<(String, u64)> = findings(&doc).into_iter().map(|f| (f.1, f.3)).collect();
-    assert_eq!(got, vec![("function/unknown-runtime".to_string(), 13)]);
+    assert_eq!(got, vec![("function/unknown-runtime".to_string(), 16)]);
     // JSON templates carry Metadata too; a template-level entry covers the whole file.
-    let json = "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Metadata\": {\"lambda-ls\": {\"ignore\": \"function/\"}},\n \"Resources\": {\"F\": {\"Type\": \"AWS::Lambda::Function\", \"Properties\": {\"Runtime\": \"python3.99\"}}}}\n";
+    let json = "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Metadata\": {\"lambda-ls\": {\"ignore\": \"function/\"}},\n \"Resources\": {\"F\": {\"Type\": \"AWS::Lambda::Function\", \"Properties\": {\"Runtime\": \"python3.99\", \"Handler\": \"index.handler\", \"Role\": \"arn:aws:iam::123456789012:role/fn\", \"Code\": {\"S3Bucket\": \"my-bucket\", \"S3Key\": \"fn.zip\"}}}}}\n";
     let p = Project::new(&[("template.json", json)]);
     let (_, doc) = check_json(&p, &[]);
     assert_eq!(findings(&doc), vec![]);
@@ -742,6 +761,9 @@ Resources:
         ignore: [iam/version]
     Properties:
       Runtime: python3.13 # lambda-ls: ignore[function/unknown-runtime, iam/]
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
 ";
     let p = Project::new(&[("template.yaml", template)]);
     let out = run(p.path(), &["check", "--format", "json"]);
@@ -806,6 +828,8 @@ Resources:
     Properties:
       Runtime: python3.99 # lambda-ls: ignore[function/unknown-runtim]
       Handler: app.handler # lambda-ls: ignore
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
 ";
     let p = Project::new(&[("template.yaml", template)]);
     let (_, doc) = check_json(&p, &[]);

@@ -81,3 +81,41 @@ fn editor_invoke_reads_the_project_settings() {
     );
     assert_eq!(lsp.shutdown_exit().code(), Some(0));
 }
+
+#[test]
+fn a_missing_settings_env_file_is_a_warning_not_a_failure() {
+    let p = Project::new(&[
+        ("template.yaml", TEMPLATE),
+        ("src/app.py", APP),
+        ("lambda-ls.toml", "[invoke]\nenv-file = \"missing.env\"\n"),
+        (".git/HEAD", "ref: refs/heads/main\n"),
+    ]);
+    let out = Command::new(bin())
+        .args(["invoke", "Show"])
+        .current_dir(p.path())
+        .env("LAMBDA_LS_CACHE_DIR", p.file(".cache"))
+        .output()
+        .expect("run invoke");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut lsp =
+        Lsp::start_with_env(&[("LAMBDA_LS_CACHE_DIR", &p.file(".cache").to_string_lossy())]);
+    lsp.initialize(p.path(), false);
+    let config = p.file("template.yaml").to_string_lossy().into_owned();
+    let result = lsp
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "lambda-ls.invoke", "arguments": [{"config": config, "function": "Show"}]}),
+        )
+        .expect("invoke");
+    assert!(
+        result["warnings"][0]
+            .as_str()
+            .is_some_and(|w| w.contains("missing.env")),
+        "{result:#}"
+    );
+    assert_eq!(lsp.shutdown_exit().code(), Some(0));
+}

@@ -15,6 +15,8 @@ Resources:
     Properties:
       Runtime: python3.99
       Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
   Role:
     Type: AWS::IAM::Role
     Properties:
@@ -219,6 +221,9 @@ Resources:
     Type: AWS::Lambda::Function
     Properties:
       Runtime: python3.99 # lambda-ls: ignore[function/unknown-runtime, iam/version]
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: my-bucket, S3Key: fn.zip}
 ";
     let p = Project::new(&[("template.yaml", template)]);
     let uri = p.uri("template.yaml");

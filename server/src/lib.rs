@@ -18,5 +18,6 @@ pub mod rules;
 pub mod suggest;
 pub mod suppress;
 pub mod syntax;
+pub mod template;
 pub mod text;
 pub mod workspace;

@@ -203,7 +203,8 @@ describe("settings reach the server", () => {
     const policy = client.open("policy.json", "json");
     const template = client.open("template.yaml", "yaml");
     assert.ok((await client.diagnosticsOf(template)).some((d) => d.code === "function/unknown-runtime"));
-    assert.deepEqual((await client.diagnosticsOf(policy)).map((d) => d.code), []);
+    // The policy has other findings too (its Sid holds non-IAM characters); only the rule turned off is gone.
+    assert.ok(!(await client.diagnosticsOf(policy)).some((d) => d.code === "iam/version"));
     delete rules["iam/version"];
     client.diagnostics.delete(policy);
     await client.conn.sendNotification("workspace/didChangeConfiguration", { settings: { lambdaLs: client.mapped() } });

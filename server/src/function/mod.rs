@@ -1,107 +1,97 @@
 //! Lambda function configuration: SAM, CloudFormation and serverless.yml models and their checks.
+//!
+//! `model` normalises every function declaration into a `FunctionConfig`; `config_checks` judges one function
+//! against the embedded data (`data`, `runtimes`); `properties` validates whole resources against their
+//! schemas (`schema`); `events` checks event sources and the permissions they need.
 
+pub mod config_checks;
+pub mod data;
+pub mod events;
+pub mod ide;
 pub mod model;
+pub mod permissions;
+pub mod properties;
+pub mod rules;
 pub mod runtimes;
+pub mod schema;
+pub mod schema_nav;
+#[cfg(test)]
+mod tests;
 
-use crate::rules::{Finding, Fix, Rule, Severity};
-use crate::syntax::Value;
+use crate::rules::{Finding, Rule};
 use crate::workspace::{Ctx, FileKind};
+use std::collections::HashSet;
 
-pub static UNKNOWN_RUNTIME: Rule = Rule {
-    id: "function/unknown-runtime",
-    severity: Severity::Error,
-    summary: "`Runtime` is not a Lambda runtime identifier",
-    docs: "The function's `Runtime` is not one of the identifiers Lambda knows (`python3.13`, `nodejs22.x`, \
-           `provided.al2023`, …), so the deployment fails. The list comes from the Lambda API model and \
-           CloudFormation's schema, embedded with their versions.",
-    bad: &[("template.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.99\n      Handler: app.handler\n      InlineCode: 'def handler(e, c): pass'\n")],
-    good: &[("template.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.13\n      Handler: app.handler\n      InlineCode: 'def handler(e, c): pass'\n")],
-};
+pub use rules::*;
 
-pub static RULES: &[&Rule] = &[&UNKNOWN_RUNTIME];
+pub static RULES: &[&Rule] = &[
+    &UNKNOWN_RUNTIME,
+    &DEPRECATED_RUNTIME,
+    &RUNTIME_CREATE_BLOCKED,
+    &RUNTIME_UPDATE_BLOCKED,
+    &MEMORY_SIZE,
+    &TIMEOUT,
+    &EPHEMERAL_STORAGE,
+    &RESERVED_CONCURRENCY,
+    &ARCHITECTURES,
+    &LAYERS,
+    &FUNCTION_NAME,
+    &HANDLER_FORMAT,
+    &ENV_KEY,
+    &RESERVED_ENV_KEY,
+    &ENV_SIZE,
+    &PACKAGE_TYPE,
+    &INLINE_CODE,
+    &INVALID_PROPERTY,
+    &UNKNOWN_PROPERTY,
+    &MISSING_PROPERTY,
+    &UNKNOWN_EVENT_TYPE,
+    &API_TIMEOUT,
+    &SQS_VISIBILITY_TIMEOUT,
+    &EVENT_SOURCE_PERMISSIONS,
+    &NO_LOG_PERMISSIONS,
+    &EVENT_SOURCE_MAPPING,
+    &PROPERTY_DEPENDENCY,
+];
 
+/// Every function check on a template or serverless.yml, handler checks included.
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for value in runtime_values(ctx) {
-        check_runtime(value, out);
-    }
-}
-
-/// Every `Runtime` value a file sets: function resources, SAM `Globals`, serverless.yml provider and
-/// functions.
-fn runtime_values<'a>(ctx: &'a Ctx) -> Vec<&'a Value> {
-    let Some(root) = ctx.root() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    match ctx.file.kind {
-        FileKind::Template => {
-            if let Some(v) = root.get_path(&["Globals", "Function", "Runtime"]) {
-                out.push(v);
-            }
-            for (_, res) in root
-                .get("Resources")
-                .and_then(|r| r.as_map())
-                .unwrap_or_default()
-            {
-                let ty = res.get("Type").and_then(|t| t.as_str());
-                if matches!(
-                    ty,
-                    Some("AWS::Lambda::Function" | "AWS::Serverless::Function")
-                ) {
-                    if let Some(v) = res.get_path(&["Properties", "Runtime"]) {
-                        out.push(v);
-                    }
-                }
-            }
-        }
-        FileKind::Serverless => {
-            if let Some(v) = root.get_path(&["provider", "runtime"]) {
-                out.push(v);
-            }
-            for (_, f) in root
-                .get("functions")
-                .and_then(|r| r.as_map())
-                .unwrap_or_default()
-            {
-                if let Some(v) = f.get("runtime") {
-                    out.push(v);
-                }
-            }
-        }
-        _ => {}
-    }
-    out
-}
-
-fn check_runtime(value: &Value, out: &mut Vec<Finding>) {
-    // Intrinsics, parameters and `${…}` variables are unknown, never wrong.
-    let Some(id) = value.as_str() else {
-        return;
-    };
-    if id.contains("${") || runtimes::get(id).is_some() {
+    if !matches!(ctx.file.kind, FileKind::Template | FileKind::Serverless) {
         return;
     }
-    let today = crate::date::Date::today();
-    let mut suggestions =
-        crate::suggest::closest(id, runtimes::all().iter().map(|r| r.id.as_str()), 8);
-    // `nodejs22` most likely means `nodejs22.x`, and a supported runtime beats a retired one.
-    suggestions.sort_by_key(|s| {
-        let retired = runtimes::get(s)
-            .and_then(|r| r.deprecated_on())
-            .is_some_and(|d| d <= today);
-        (!s.starts_with(id), retired)
-    });
-    suggestions.truncate(3);
-    let mut message = format!("`{id}` is not a Lambda runtime");
-    if let Some(best) = suggestions.first() {
-        message.push_str(&format!("; did you mean `{best}`?"));
+    let text = ctx.text();
+    let today = ctx.env.config.today();
+    let functions = model::functions(ctx.file);
+    // Serverless plugins (serverless-rust, …) may rewrite a runtime the framework does not know.
+    let plugins =
+        ctx.file.kind == FileKind::Serverless && ctx.root().is_some_and(properties::has_plugins);
+    let mut runtime_findings = Vec::new();
+    // A `Globals` or `provider` value is shared by many functions: judge each node once.
+    let mut runtimes_seen = HashSet::new();
+    if let Some(v) = model::default_runtime(ctx.file) {
+        runtimes_seen.insert(v.span.start);
+        config_checks::check_runtime(text, v, today, &mut runtime_findings);
     }
-    let mut finding = Finding::new(&UNKNOWN_RUNTIME, value.span.clone(), message);
-    for s in suggestions {
-        finding.fixes.push(Fix {
-            preferred: finding.fixes.is_empty(),
-            ..Fix::replace(format!("Change to `{s}`"), value.span.clone(), s)
-        });
+    for f in &functions {
+        if let Some(rt) = &f.runtime {
+            if runtimes_seen.insert(rt.node.span.start) && !f.is_image() {
+                config_checks::check_runtime(text, rt.node, today, &mut runtime_findings);
+            }
+        }
     }
-    out.push(finding);
+    for mut finding in runtime_findings {
+        if plugins && finding.rule == UNKNOWN_RUNTIME.id {
+            finding.severity = crate::rules::Severity::Warning;
+            finding
+                .message
+                .push_str(" (unless a plugin of this service rewrites it)");
+        }
+        out.push(finding);
+    }
+    for f in &functions {
+        config_checks::check_function(text, f, out);
+        crate::handler::check_function(f, ctx.env.files, out);
+    }
+    properties::check(ctx, out);
+    events::check(ctx, &functions, out);
 }

@@ -81,6 +81,8 @@ pub struct FunctionConfig<'a> {
     pub timeout: Option<Field<'a>>,
     pub architectures: Option<Field<'a>>,
     pub layers: Option<Field<'a>>,
+    /// Every layer the function gets: SAM appends the function's `Layers` to `Globals.Function.Layers`.
+    pub all_layers: Vec<&'a Value>,
     pub role: Option<Field<'a>>,
     pub policies: Option<Field<'a>>,
     /// Environment variables, function and inherited merged (function wins).
@@ -92,6 +94,21 @@ pub struct FunctionConfig<'a> {
     pub entry_points: Vec<&'a str>,
     /// The local folder holding the code, when it is known and local.
     pub code_dir: Option<PathBuf>,
+    /// `EphemeralStorage.Size` (templates) or `ephemeralStorageSize` (serverless.yml).
+    pub ephemeral_storage: Option<Field<'a>>,
+    /// `ReservedConcurrentExecutions` or serverless `reservedConcurrency`.
+    pub reserved_concurrency: Option<Field<'a>>,
+    pub description: Option<Field<'a>>,
+    /// SAM `ImageUri`, CloudFormation `Code.ImageUri`, or serverless `image`.
+    pub image: Option<Field<'a>>,
+    /// `CapacityProviderConfig` (Lambda Managed Instances): raises the memory and timeout limits.
+    pub capacity_provider: Option<Field<'a>>,
+    /// The resource's `Metadata` (SAM build settings, `DockerContext`, …).
+    pub metadata: Option<&'a Value>,
+    /// SAM `AutoPublishAlias`, `DeploymentPreference` and `ProvisionedConcurrencyConfig` (with Globals).
+    pub auto_publish_alias: Option<Field<'a>>,
+    pub deployment_preference: Option<Field<'a>>,
+    pub provisioned_concurrency: Option<Field<'a>>,
 }
 
 impl FunctionConfig<'_> {
@@ -103,6 +120,32 @@ impl FunctionConfig<'_> {
     }
     pub fn is_image(&self) -> bool {
         self.package_type.as_ref().and_then(|f| f.str()) == Some("Image")
+            || (self.source == Source::Serverless && self.image.is_some())
+    }
+    /// The timeout in seconds when it is known (the Lambda default of 3 s when unset).
+    pub fn timeout_secs(&self) -> Option<f64> {
+        match &self.timeout {
+            Some(f) => f.num(),
+            None => Some(
+                crate::function::data::limit("timeout")
+                    .default
+                    .unwrap_or(3.0),
+            ),
+        }
+    }
+    /// The declared key's span: where findings about the whole function go.
+    pub fn anchor(&self) -> std::ops::Range<usize> {
+        self.name_span.clone()
+    }
+}
+
+/// The runtime every function inherits: SAM `Globals.Function.Runtime` or serverless `provider.runtime`.
+pub fn default_runtime(file: &Parsed) -> Option<&Value> {
+    let root = file.root()?;
+    match file.kind {
+        FileKind::Template => root.get_path(&["Globals", "Function", "Runtime"]),
+        FileKind::Serverless if is_aws_service(root) => root.get_path(&["provider", "runtime"]),
+        _ => None,
     }
 }
 
@@ -123,10 +166,41 @@ fn field(node: Option<&Value>, inherited: bool) -> Option<Field<'_>> {
     node.map(|node| Field { node, inherited })
 }
 
+/// What a SAM function inherits from `Globals.Function`, minus what its `IgnoreGlobals` attribute
+/// (a list of property names, or `*`) opts out of.
+#[derive(Clone, Copy)]
+struct Inherit<'a> {
+    node: Option<&'a Value>,
+    ignore: Option<&'a Value>,
+}
+
+impl<'a> Inherit<'a> {
+    fn ignored(&self, key: &str) -> bool {
+        self.ignore.is_some_and(|i| {
+            i.one_or_many()
+                .iter()
+                .any(|v| v.as_str().is_some_and(|s| s == "*" || s == key))
+        })
+    }
+
+    fn get(&self, key: &str) -> Option<&'a Value> {
+        if self.ignored(key) {
+            return None;
+        }
+        self.node?.get(key)
+    }
+
+    fn get_path(&self, keys: &[&str]) -> Option<&'a Value> {
+        if keys.first().is_some_and(|k| self.ignored(k)) {
+            return None;
+        }
+        self.node?.get_path(keys)
+    }
+}
+
 /// Own property first, then the `Globals.Function` default.
-fn prop<'a>(props: Option<&'a Value>, globals: Option<&'a Value>, key: &str) -> Option<Field<'a>> {
-    field(props.and_then(|p| p.get(key)), false)
-        .or_else(|| field(globals.and_then(|g| g.get(key)), true))
+fn prop<'a>(props: Option<&'a Value>, globals: Inherit<'a>, key: &str) -> Option<Field<'a>> {
+    field(props.and_then(|p| p.get(key)), false).or_else(|| field(globals.get(key), true))
 }
 
 fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a>> {
@@ -144,7 +218,10 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
         };
         let props = res.get("Properties");
         // Globals apply to SAM functions only.
-        let g = if source == Source::Sam { globals } else { None };
+        let g = Inherit {
+            node: globals.filter(|_| source == Source::Sam),
+            ignore: res.get("IgnoreGlobals"),
+        };
         let code = match source {
             Source::Sam => prop(props, g, "CodeUri"),
             _ => field(props.and_then(|p| p.get("Code")), false),
@@ -156,7 +233,7 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
         let metadata = res.get("Metadata");
         let environment = env_vars(
             props.and_then(|p| p.get_path(&["Environment", "Variables"])),
-            g.and_then(|p| p.get_path(&["Environment", "Variables"])),
+            g.get_path(&["Environment", "Variables"]),
         );
         let events = props
             .and_then(|p| p.get("Events"))
@@ -176,6 +253,7 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
             })
             .collect();
         let code_dir = match source {
+            _ if inline_code.is_some() => None,
             Source::Sam => match &code {
                 // SAM's default CodeUri is the template's folder.
                 None if inline_code.is_none() => Some(base.to_path_buf()),
@@ -185,7 +263,13 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
                     .map(|s| base.join(s)),
                 None => None,
             },
-            _ => None,
+            // A local path that `aws cloudformation package` uploads.
+            Source::CloudFormation => code
+                .as_ref()
+                .and_then(|f| f.str())
+                .filter(|s| !s.starts_with("s3://"))
+                .map(|s| base.join(s)),
+            Source::Serverless => None,
         };
         out.push(FunctionConfig {
             source,
@@ -193,7 +277,7 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
             name_span: key.span.clone(),
             node: res,
             properties: props,
-            function_name: prop(props, None, "FunctionName"),
+            function_name: field(props.and_then(|p| p.get("FunctionName")), false),
             runtime: prop(props, g, "Runtime"),
             handler: prop(props, g, "Handler"),
             code,
@@ -203,8 +287,19 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
             timeout: prop(props, g, "Timeout"),
             architectures: prop(props, g, "Architectures"),
             layers: prop(props, g, "Layers"),
+            all_layers: {
+                // SAM concatenates lists from Globals with the function's own.
+                let global = g.get("Layers");
+                let own = props.and_then(|p| p.get("Layers"));
+                [global, own]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|l| l.as_seq())
+                    .flatten()
+                    .collect()
+            },
             role: prop(props, g, "Role"),
-            policies: prop(props, None, "Policies"),
+            policies: field(props.and_then(|p| p.get("Policies")), false),
             environment,
             events,
             build_method: metadata
@@ -220,6 +315,22 @@ fn template_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a
                 })
                 .unwrap_or_default(),
             code_dir,
+            ephemeral_storage: field(
+                props.and_then(|p| p.get_path(&["EphemeralStorage", "Size"])),
+                false,
+            )
+            .or_else(|| field(g.get_path(&["EphemeralStorage", "Size"]), true)),
+            reserved_concurrency: prop(props, g, "ReservedConcurrentExecutions"),
+            description: prop(props, g, "Description"),
+            image: match source {
+                Source::Sam => prop(props, g, "ImageUri"),
+                _ => field(props.and_then(|p| p.get_path(&["Code", "ImageUri"])), false),
+            },
+            capacity_provider: prop(props, g, "CapacityProviderConfig"),
+            metadata,
+            auto_publish_alias: prop(props, g, "AutoPublishAlias"),
+            deployment_preference: prop(props, g, "DeploymentPreference"),
+            provisioned_concurrency: prop(props, g, "ProvisionedConcurrencyConfig"),
         });
     }
     out
@@ -250,8 +361,43 @@ fn env_vars<'a>(own: Option<&'a Value>, inherited: Option<&'a Value>) -> Vec<(&'
     out
 }
 
+/// The bundler a serverless.yml plugin list names: handlers then point at TypeScript sources.
+fn serverless_bundler(root: &Value) -> Option<&'static str> {
+    let plugins = root.get("plugins")?;
+    // `plugins` is a list, or `{localPath, modules}`.
+    let list = plugins.get("modules").unwrap_or(plugins);
+    list.one_or_many().iter().find_map(|p| match p.as_str()? {
+        "serverless-esbuild" => Some("esbuild"),
+        "serverless-plugin-typescript" => Some("typescript"),
+        "serverless-webpack" => Some("webpack"),
+        "serverless-bundle" => Some("webpack"),
+        _ => None,
+    })
+}
+
+/// The role's policy statements a serverless.yml grants every function.
+fn serverless_statements(provider: Option<&Value>) -> Option<&Value> {
+    let p = provider?;
+    p.get_path(&["iam", "role", "statements"])
+        .or_else(|| p.get("iamRoleStatements"))
+}
+
+/// Whether a serverless.yml deploys to AWS: services for other clouds (google, azure, openwhisk, …) have
+/// no Lambda functions.
+pub fn is_aws_service(root: &Value) -> bool {
+    let provider = root.get("provider");
+    let name = provider.and_then(|p| p.get("name").or(Some(p)));
+    !name
+        .and_then(|n| n.as_str())
+        .is_some_and(|n| n != "aws" && !is_variable(n))
+}
+
 fn serverless_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<'a>> {
     let provider = root.get("provider");
+    if !is_aws_service(root) {
+        return Vec::new();
+    }
+    let bundler = serverless_bundler(root);
     let mut out = Vec::new();
     for (key, f) in root
         .get("functions")
@@ -261,6 +407,9 @@ fn serverless_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<
         let own = |k: &str| field(f.get(k), false);
         let both =
             |k: &str, pk: &str| own(k).or_else(|| field(provider.and_then(|p| p.get(pk)), true));
+        let artifact = f
+            .get_path(&["package", "artifact"])
+            .or_else(|| provider.and(root.get_path(&["package", "artifact"])));
         let events = f
             .get("events")
             .and_then(|e| e.as_seq())
@@ -294,16 +443,44 @@ fn serverless_functions<'a>(root: &'a Value, base: &Path) -> Vec<FunctionConfig<
             timeout: both("timeout", "timeout"),
             architectures: both("architecture", "architecture"),
             layers: both("layers", "layers"),
-            role: both("role", "role"),
-            policies: None,
+            // A function's `layers` replaces the provider's.
+            all_layers: both("layers", "layers")
+                .and_then(|l| l.node.as_seq())
+                .map(|s| s.iter().collect())
+                .unwrap_or_default(),
+            role: own("role").or_else(|| {
+                field(
+                    provider.and_then(|p| {
+                        p.get_path(&["iam", "role"])
+                            .filter(|r| r.as_str().is_some() || r.is_intrinsic())
+                            .or_else(|| p.get("role"))
+                    }),
+                    true,
+                )
+            }),
+            policies: field(serverless_statements(provider), true),
             environment: env_vars(
                 f.get("environment"),
                 provider.and_then(|p| p.get("environment")),
             ),
             events,
-            build_method: None,
+            build_method: bundler,
             entry_points: Vec::new(),
-            code_dir: Some(base.to_path_buf()),
+            // A prebuilt artifact is not the source tree: nothing local to resolve against.
+            code_dir: if artifact.is_some() || f.get("image").is_some() {
+                None
+            } else {
+                Some(base.to_path_buf())
+            },
+            ephemeral_storage: both("ephemeralStorageSize", "ephemeralStorageSize"),
+            reserved_concurrency: own("reservedConcurrency"),
+            description: own("description"),
+            image: own("image"),
+            capacity_provider: None,
+            metadata: None,
+            auto_publish_alias: None,
+            deployment_preference: None,
+            provisioned_concurrency: own("provisionedConcurrency"),
         });
     }
     out

@@ -642,7 +642,8 @@ fn serverless_for_other_providers_and_generated_handlers_is_not_checked() {
         ("built/serverless.yml", "service: s\nprovider:\n  name: aws\n  runtime: nodejs18.x\nfunctions:\n  f:\n    handler: build/js/main.handler\n"),
         ("aws/serverless.yml", "service: s\nprovider:\n  name: aws\n  runtime: nodejs18.x\nfunctions:\n  f:\n    handler: handler.hello\n"),
     ]);
-    assert_eq!(c.rules("azure/serverless.yml"), Vec::<String>::new());
+    // Services for other clouds declare no Lambda functions at all.
+    assert!(c.run("azure/serverless.yml").is_empty());
     assert_eq!(c.rules("wsgi/serverless.yml"), Vec::<String>::new());
     assert_eq!(c.rules("built/serverless.yml"), Vec::<String>::new());
     assert_eq!(

@@ -100,15 +100,20 @@ pub struct Symbol {
 /// Completion items at `offset`.
 pub fn completion(file: &Parsed, offset: usize, env: &Env) -> Vec<CompletionItem> {
     let mut out = Vec::new();
-    out.extend(crate::handler::ide::completion(file, offset, env));
     out.extend(crate::iam::complete::completion(file, offset));
+    out.extend(crate::handler::ide::completion(file, offset, env));
+    out.extend(crate::function::ide::completion(file, offset, env));
+    out.extend(crate::template::ide::completion(file, offset, env));
     out
 }
 
 /// Hover at `offset`.
 pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
-    crate::handler::ide::hover(file, offset, env)
-        .or_else(|| crate::iam::hover::hover(file, offset))
+    // Most specific first: a policy element, a handler value, a reference, then a property.
+    crate::iam::hover::hover(file, offset)
+        .or_else(|| crate::handler::ide::hover(file, offset, env))
+        .or_else(|| crate::template::ide::hover(file, offset, env))
+        .or_else(|| crate::function::ide::hover(file, offset, env))
         .or_else(|| crate::privilege::hover(file, offset, env))
 }
 
@@ -116,6 +121,7 @@ pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
 pub fn definition(file: &Parsed, offset: usize, env: &Env) -> Vec<Location> {
     let mut out = Vec::new();
     out.extend(crate::handler::ide::definition(file, offset, env));
+    out.extend(crate::template::ide::definition(file, offset, env));
     out
 }
 
@@ -123,6 +129,7 @@ pub fn definition(file: &Parsed, offset: usize, env: &Env) -> Vec<Location> {
 pub fn references(file: &Parsed, offset: usize, env: &Env) -> Vec<Location> {
     let mut out = Vec::new();
     out.extend(crate::handler::ide::references(file, offset, env));
+    out.extend(crate::template::ide::references(file, offset, env));
     out
 }
 
@@ -133,6 +140,7 @@ pub fn code_lenses(file: &Parsed, env: &Env) -> Vec<CodeLens> {
 }
 
 pub fn symbols(file: &Parsed, env: &Env) -> Vec<Symbol> {
-    let _ = (file, env);
-    Vec::new()
+    let mut out = Vec::new();
+    out.extend(crate::template::ide::symbols(file, env));
+    out
 }

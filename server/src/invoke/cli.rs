@@ -193,7 +193,10 @@ async fn try_invoke(args: InvokeArgs) -> Result<u8, InvokeError> {
             config,
             function: args.function,
             event: choice,
-            env_file: args.env_file.or_else(|| project.invoke.env_file.clone()),
+            // A settings-wide env file is optional; one named on the command line must exist.
+            env_file: args
+                .env_file
+                .or_else(|| project.invoke.env_file.clone().filter(|f| f.is_file())),
             env,
             client_context: args.client_context,
             cognito_identity: None,

@@ -152,8 +152,17 @@ async fn invoke(backend: &Backend, params: &ExecuteCommandParams) -> Result<Opti
     let settings = project_settings(backend, &parsed.args.config, invoker.settings().clone());
     // The project's env file and variables apply unless the call names its own; call variables win.
     let project = backend.session().config_for(&parsed.args.config);
+    let mut settings_warnings = Vec::new();
     if parsed.args.env_file.is_none() {
-        parsed.args.env_file = project.invoke.env_file.clone();
+        // A settings-wide env file is optional: a project without one still invokes.
+        match &project.invoke.env_file {
+            Some(f) if f.is_file() => parsed.args.env_file = Some(f.clone()),
+            Some(f) => settings_warnings.push(format!(
+                "the env file `{}` from the settings does not exist; invoking without it",
+                f.display()
+            )),
+            None => {}
+        }
     }
     let mut env: Vec<(String, String)> = project
         .invoke
@@ -188,6 +197,8 @@ async fn invoke(backend: &Backend, params: &ExecuteCommandParams) -> Result<Opti
                 .await;
         }
     });
+    let mut prepared = prepared;
+    prepared.warnings.splice(0..0, settings_warnings);
     for w in &prepared.warnings {
         let _ = tx.send(format!("[lambda-ls] warning: {w}"));
     }

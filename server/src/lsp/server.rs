@@ -159,8 +159,10 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        super::documents::register_watchers(self).await;
-        // Off the handler: a client that never answers must not keep the server from exiting.
+        // Off the handler: these wait for the client's answers, and a client that never answers (or sends
+        // `exit` first) must not keep the server from exiting.
+        let backend = self.clone();
+        tokio::spawn(async move { super::documents::register_watchers(&backend).await });
         let backend = self.clone();
         tokio::spawn(async move { super::settings::initialized(&backend).await });
     }

@@ -2,11 +2,12 @@
 
 use super::Rule;
 
-fn families() -> [&'static [&'static Rule]; 6] {
+fn families() -> [&'static [&'static Rule]; 7] {
     [
         crate::syntax::RULES,
         crate::iam::rules(),
         crate::function::RULES,
+        crate::template::RULES,
         crate::suppress::RULES,
         crate::handler::RULES,
         crate::privilege::RULES,

@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use tree_sitter::{Node, Tree};
 
 pub fn build(tree: &Tree, text: &str, findings: &mut Vec<Finding>) -> Option<Value> {
+    let root = tree.root_node();
+    let language = tree.language();
     let mut b = Builder {
         text,
         findings,
@@ -16,8 +18,11 @@ pub fn build(tree: &Tree, text: &str, findings: &mut Vec<Finding>) -> Option<Val
         alias_nodes: 0,
         alias_reported: false,
         too_deep_reported: false,
+        cursor: root.walk(),
+        pool: Vec::new(),
+        key_field: language.field_id_for_name("key"),
+        value_field: language.field_id_for_name("value"),
     };
-    let root = tree.root_node();
     let mut docs = Vec::new();
     if root.kind() == "stream" {
         let mut cursor = root.walk();
@@ -49,26 +54,70 @@ fn is_content(kind: &str) -> bool {
     matches!(kind, "block_node" | "flow_node" | "ERROR")
 }
 
-struct Builder<'a> {
+struct Builder<'a, 't> {
     text: &'a str,
     findings: &'a mut Vec<Finding>,
     anchors: HashMap<String, Value>,
     alias_nodes: usize,
     alias_reported: bool,
     too_deep_reported: bool,
+    /// One cursor and a pool of child lists, reused for every node: building a large template would
+    /// otherwise allocate a cursor and a list per node.
+    cursor: tree_sitter::TreeCursor<'t>,
+    pool: Vec<Vec<Node<'t>>>,
+    key_field: Option<std::num::NonZeroU16>,
+    value_field: Option<std::num::NonZeroU16>,
 }
 
-impl Builder<'_> {
+impl<'t> Builder<'_, 't> {
     fn src(&self, node: Node) -> &str {
         self.text.get(node.byte_range()).unwrap_or("")
     }
 
-    fn children(node: Node) -> Vec<Node> {
-        let mut cursor = node.walk();
-        node.named_children(&mut cursor).collect()
+    /// The named children of `node`; give the list back with `recycle`.
+    fn children(&mut self, node: Node<'t>) -> Vec<Node<'t>> {
+        let mut out = self.pool.pop().unwrap_or_default();
+        self.cursor.reset(node);
+        if self.cursor.goto_first_child() {
+            loop {
+                let n = self.cursor.node();
+                if n.is_named() {
+                    out.push(n);
+                }
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        out
     }
 
-    fn value(&mut self, node: Node, depth: usize) -> Option<Value> {
+    fn recycle(&mut self, mut list: Vec<Node<'t>>) {
+        list.clear();
+        self.pool.push(list);
+    }
+
+    /// The `key` and `value` children of a pair, in one pass.
+    fn key_value(&mut self, pair: Node<'t>) -> (Option<Node<'t>>, Option<Node<'t>>) {
+        let (mut key, mut value) = (None, None);
+        self.cursor.reset(pair);
+        if self.cursor.goto_first_child() {
+            loop {
+                let field = self.cursor.field_id();
+                if field.is_some() && field == self.key_field {
+                    key = Some(self.cursor.node());
+                } else if field.is_some() && field == self.value_field {
+                    value = Some(self.cursor.node());
+                }
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        (key, value)
+    }
+
+    fn value(&mut self, node: Node<'t>, depth: usize) -> Option<Value> {
         if depth > MAX_DEPTH {
             if !self.too_deep_reported {
                 self.too_deep_reported = true;
@@ -105,11 +154,12 @@ impl Builder<'_> {
     }
 
     /// A node with optional anchor and tag around its content.
-    fn tagged(&mut self, node: Node, depth: usize) -> Option<Value> {
+    fn tagged(&mut self, node: Node<'t>, depth: usize) -> Option<Value> {
         let mut anchor = None;
         let mut tag = None;
         let mut content = None;
-        for child in Self::children(node) {
+        let kids = self.children(node);
+        for &child in &kids {
             match child.kind() {
                 "anchor" => {
                     anchor = Some(self.src(child).trim_start_matches('&').to_string());
@@ -123,6 +173,7 @@ impl Builder<'_> {
                 }
             }
         }
+        self.recycle(kids);
         let span = node.byte_range();
         let inner = match content {
             Some(c) => self.value(c, depth + 1),
@@ -172,7 +223,7 @@ impl Builder<'_> {
         Some(result)
     }
 
-    fn alias(&mut self, node: Node) -> Value {
+    fn alias(&mut self, node: Node<'t>) -> Value {
         let span = node.byte_range();
         let name = self.src(node).trim_start_matches('*').to_string();
         let Some(target) = self.anchors.get(&name) else {
@@ -204,10 +255,11 @@ impl Builder<'_> {
         v
     }
 
-    fn mapping(&mut self, node: Node, depth: usize) -> Value {
+    fn mapping(&mut self, node: Node<'t>, depth: usize) -> Value {
         let mut entries: Vec<(Key, Value)> = Vec::new();
         let mut merges: Vec<Value> = Vec::new();
-        for child in Self::children(node) {
+        let kids = self.children(node);
+        for &child in &kids {
             match child.kind() {
                 "block_mapping_pair" | "flow_pair" => {
                     if let Some((key, value)) = self.pair(child, depth) {
@@ -245,6 +297,7 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        self.recycle(kids);
         // Merge keys: explicit entries win, then earlier merged maps over later ones.
         for merged in merges {
             let maps: Vec<Value> = match merged.kind {
@@ -264,8 +317,8 @@ impl Builder<'_> {
         fold_intrinsic(node.byte_range(), entries)
     }
 
-    fn pair(&mut self, pair: Node, depth: usize) -> Option<(Key, Value)> {
-        let key_node = pair.child_by_field_name("key");
+    fn pair(&mut self, pair: Node<'t>, depth: usize) -> Option<(Key, Value)> {
+        let (key_node, value_node) = self.key_value(pair);
         let key = match key_node {
             Some(k) => match self.value(k, depth + 1) {
                 Some(v) => self.key_of(&v),
@@ -282,7 +335,7 @@ impl Builder<'_> {
                 }
             }
         };
-        let value = match pair.child_by_field_name("value") {
+        let value = match value_node {
             Some(v) => self.value(v, depth + 1),
             None => None,
         };
@@ -304,14 +357,15 @@ impl Builder<'_> {
         }
     }
 
-    fn sequence(&mut self, node: Node, depth: usize) -> Value {
+    fn sequence(&mut self, node: Node<'t>, depth: usize) -> Value {
         let mut items = Vec::new();
-        for child in Self::children(node) {
+        let kids = self.children(node);
+        for &child in &kids {
             match child.kind() {
                 "block_sequence_item" => {
-                    let inner = Self::children(child)
-                        .into_iter()
-                        .find(|c| c.kind() != "comment");
+                    let item_kids = self.children(child);
+                    let inner = item_kids.iter().copied().find(|c| c.kind() != "comment");
+                    self.recycle(item_kids);
                     let v = inner.and_then(|c| self.value(c, depth + 1));
                     items.push(v.unwrap_or_else(|| {
                         let end = child.end_byte();
@@ -339,12 +393,13 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+        self.recycle(kids);
         Value::new(node.byte_range(), ValueKind::Seq(items))
     }
 
     /// Best effort inside an ERROR node, so that a half-typed document still has a usable tree.
-    fn salvage(&mut self, node: Node, depth: usize) -> Option<Value> {
-        let children = Self::children(node);
+    fn salvage(&mut self, node: Node<'t>, depth: usize) -> Option<Value> {
+        let children = self.children(node);
         if children
             .iter()
             .any(|c| matches!(c.kind(), "block_mapping_pair" | "flow_pair"))
@@ -363,7 +418,7 @@ impl Builder<'_> {
     fn plain(&self, node: Node) -> Value {
         let span = node.byte_range();
         let raw = self.src(node);
-        let typed = Self::children(node).first().map(|c| c.kind());
+        let typed = node.named_child(0).map(|c| c.kind());
         let kind = match typed {
             Some("integer_scalar") => parse_int(raw)
                 .map(ValueKind::Num)

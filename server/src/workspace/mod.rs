@@ -149,10 +149,7 @@ pub fn analyze(file: &Parsed, env: &Env) -> Vec<Finding> {
         FileKind::Template | FileKind::Serverless | FileKind::Policy => {
             crate::iam::check(&ctx, &mut out);
             crate::function::check(&ctx, &mut out);
-            // Until `function::check` calls `handler::check_function` for each function it models.
-            for f in crate::function::model::functions(file) {
-                crate::handler::check_function(&f, env.files, &mut out);
-            }
+            crate::template::check(&ctx, &mut out);
             crate::privilege::check_config(&ctx, &mut out);
         }
         FileKind::Code(_) => crate::privilege::check_code(&ctx, &mut out),
