@@ -13,6 +13,7 @@ pub mod iam;
 pub mod ide;
 pub mod invoke;
 pub mod lsp;
+pub mod privilege;
 pub mod rules;
 pub mod suggest;
 pub mod suppress;

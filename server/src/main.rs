@@ -46,6 +46,9 @@ enum Command {
     /// List or show sample events.
     #[command(subcommand)]
     Events(lambda_ls::invoke::cli::EventsCommand),
+    /// Least-privilege policies from a function's code.
+    #[command(subcommand)]
+    Policy(lambda_ls::privilege::cli::PolicyCommand),
 }
 
 #[derive(clap::Args)]
@@ -134,6 +137,7 @@ fn main() -> ExitCode {
         Some(Command::Rules { id, format }) => show_rules(id.as_deref(), format),
         Some(Command::Invoke(args)) => ExitCode::from(lambda_ls::invoke::cli::invoke(*args)),
         Some(Command::Events(cmd)) => ExitCode::from(lambda_ls::invoke::cli::events_command(cmd)),
+        Some(Command::Policy(cmd)) => ExitCode::from(lambda_ls::privilege::cli::run(cmd)),
     }
 }
 
@@ -210,7 +214,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
                 let inputs: Vec<check::Input> = collected
                     .files
                     .into_iter()
-                    .filter(|p| check::is_data_file(p))
+                    .filter(|p| check::is_data_file(p) || lambda_ls::privilege::is_code_file(p))
                     .map(|p| check::Input::from_path(p, shared_cwd.clone()))
                     .collect();
                 options.not_ours = total - inputs.len();

@@ -14,9 +14,11 @@ pub mod text;
 pub use located::{Located, LocatedRelated, Pos};
 
 use crate::config::{ConfigError, Resolver};
+use crate::handler::paths::normalize;
 use crate::rules::{Finding, Severity};
 use crate::workspace::{self, Env, FileKind, Files};
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -312,11 +314,14 @@ pub fn run(
         skipped: options.walk_skipped.clone(),
         ..Summary::default()
     };
+    // Code the configs' functions run is checked too: least-privilege findings sit on SDK calls.
+    let (inputs, code) = with_code(inputs, &source);
+    let inputs = inputs.as_slice();
     reporter.begin(out)?;
     for chunk in inputs.chunks(CHUNK) {
         let results: Vec<Result<FileReport, Skipped>> = chunk
             .par_iter()
-            .map(|input| check_one(input, resolver, options, &source))
+            .map(|input| check_one(input, resolver, options, &source, &code))
             .collect();
         for r in results {
             match r {
@@ -359,11 +364,39 @@ pub fn is_data_file(path: &Path) -> bool {
 /// How much of an oversized or undecodable file is read to tell whether it is ours.
 const SNIFF_BYTES: usize = 64 * 1024;
 
+/// The inputs plus the code files their configs' functions run, and the set of code files to analyse.
+fn with_code(inputs: &[Input], files: &Files) -> (Vec<Input>, HashSet<PathBuf>) {
+    let paths: Vec<PathBuf> = inputs
+        .iter()
+        .filter(|i| i.text.is_none())
+        .map(Input::absolute)
+        .collect();
+    let code = crate::privilege::code_inputs(&paths, files);
+    if code.is_empty() {
+        return (inputs.to_vec(), code);
+    }
+    let have: HashSet<PathBuf> = paths.iter().map(|p| normalize(p)).collect();
+    let cwd = inputs.first().and_then(|i| i.cwd.clone());
+    let mut all = inputs.to_vec();
+    for p in &code {
+        if !have.contains(p) {
+            let shown = cwd
+                .as_deref()
+                .and_then(|c| p.strip_prefix(c).ok())
+                .map_or_else(|| p.clone(), Path::to_path_buf);
+            all.push(Input::from_path(shown, cwd.clone()));
+        }
+    }
+    all.sort_by_key(Input::absolute);
+    (all, code)
+}
+
 fn check_one(
     input: &Input,
     resolver: &Resolver,
     options: &Options,
     files: &Files,
+    code: &HashSet<PathBuf>,
 ) -> Result<FileReport, Skipped> {
     let path = input.path.as_path();
     let display = input.display();
@@ -379,7 +412,7 @@ fn check_one(
         reason,
     };
     // Code is read only when a config points at it; other files are not ours at all.
-    if !is_data_file(path) {
+    if !is_data_file(path) && !code.contains(&normalize(&absolute)) {
         return Ok(report(FileKind::Other, Vec::new()));
     }
     let config = resolver.config_for(&absolute);

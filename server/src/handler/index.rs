@@ -101,6 +101,16 @@ pub fn functions_for_code(path: &Path, env: &Env) -> Vec<CodeUse> {
     out
 }
 
+/// The parsed configs of the project holding `code` (cached like the index's own entries), for analyses
+/// that start from code.
+pub fn project_configs(code: &Path, files: &dyn FileSource) -> Vec<Arc<Parsed>> {
+    let code = normalize(code);
+    configs(&code, files)
+        .iter()
+        .filter_map(|c| entry(c, files)?.parsed.clone())
+        .collect()
+}
+
 /// The configs of the project holding `code`: those under the workspace roots plus open ones.
 fn configs(code: &Path, files: &dyn FileSource) -> Vec<PathBuf> {
     let mut roots: Vec<PathBuf> = files

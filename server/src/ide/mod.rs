@@ -114,6 +114,7 @@ pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
         .or_else(|| crate::handler::ide::hover(file, offset, env))
         .or_else(|| crate::template::ide::hover(file, offset, env))
         .or_else(|| crate::function::ide::hover(file, offset, env))
+        .or_else(|| crate::privilege::hover(file, offset, env))
 }
 
 /// Where the thing at `offset` is defined.

@@ -2,7 +2,7 @@
 
 use super::Rule;
 
-fn families() -> [&'static [&'static Rule]; 6] {
+fn families() -> [&'static [&'static Rule]; 7] {
     [
         crate::syntax::RULES,
         crate::iam::rules(),
@@ -10,6 +10,7 @@ fn families() -> [&'static [&'static Rule]; 6] {
         crate::template::RULES,
         crate::suppress::RULES,
         crate::handler::RULES,
+        crate::privilege::RULES,
     ]
 }
 

@@ -150,8 +150,10 @@ pub fn analyze(file: &Parsed, env: &Env) -> Vec<Finding> {
             crate::iam::check(&ctx, &mut out);
             crate::function::check(&ctx, &mut out);
             crate::template::check(&ctx, &mut out);
+            crate::privilege::check_config(&ctx, &mut out);
         }
-        FileKind::Code(_) | FileKind::Other => {}
+        FileKind::Code(_) => crate::privilege::check_code(&ctx, &mut out),
+        FileKind::Other => {}
     }
     crate::suppress::apply(file, &mut out);
     env.config.apply(&mut out);

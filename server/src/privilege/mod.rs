@@ -1,0 +1,172 @@
+//! Least privilege from code: the AWS calls a function's code makes (found with tree-sitter queries in
+//! `grammars/<lang>/sdk.scm`), mapped to IAM actions (`server/data/sdk/`), checked against what the
+//! function's role allows (the IAM evaluator over everything the config attaches).
+//!
+//! Interface: [`check_code`] and [`check_config`] from `workspace::analyze`, [`hover`] from `ide::hover`,
+//! [`code_inputs`] for `lambda-ls check`, and [`suggest`] for `lambda-ls policy suggest`.
+
+pub mod analyze;
+pub mod calls;
+pub mod cli;
+pub mod fix;
+pub mod grants;
+pub mod managed;
+pub mod reach;
+pub mod rules;
+pub mod sdk;
+pub mod suggest;
+
+pub use rules::RULES;
+
+use crate::handler::paths::normalize;
+use crate::iam::eval::Decision;
+use crate::ide::Hover;
+use crate::rules::Finding;
+use crate::workspace::{Ctx, Env, FileKind, FileSource, Parsed};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Findings on the SDK calls of a code file a configured function runs.
+pub fn check_code(ctx: &Ctx, out: &mut Vec<Finding>) {
+    analyze::check_code(ctx, out);
+}
+
+/// Hints on a config's wildcard grants wider than its functions' code needs.
+pub fn check_config(ctx: &Ctx, out: &mut Vec<Finding>) {
+    analyze::check_config(ctx, out);
+}
+
+/// On an SDK call: the IAM actions it needs, and whether each function running it has them.
+pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
+    if !matches!(file.kind, FileKind::Code(_)) {
+        return None;
+    }
+    let lang = file.lang?;
+    let path = normalize(&file.path);
+    let fc = calls::of_file(&path, lang, &file.text);
+    let call = fc
+        .calls
+        .iter()
+        .find(|c| c.span.start <= offset && offset <= c.span.end)?;
+    let op = sdk::sdk().operation(call.op);
+    let service = sdk::sdk().service(call.op.service);
+    let mut md = format!("**{} `{}`** ({})\n\n", service.sid, op.name, call.sdk);
+    if op.actions.is_empty() {
+        md.push_str("No IAM action is known for this operation.\n");
+    } else {
+        let list: Vec<String> = op.actions.iter().map(|a| format!("`{a}`")).collect();
+        let joiner = if op.any { " or " } else { ", " };
+        md.push_str(&format!("Needs {}\n", list.join(joiner)));
+    }
+    let mut seen = false;
+    for config in analyze::configs_for(&path, env) {
+        for s in analyze::subjects(&config, env) {
+            let Some(file) = s.code.file(&path) else {
+                continue;
+            };
+            if !file.includes(&call.scope) {
+                continue;
+            }
+            if !seen {
+                md.push('\n');
+                seen = true;
+            }
+            let state = match &s.grants {
+                grants::Grants::Unknown(why) => format!("unknown: {why}"),
+                g => {
+                    let each: Vec<String> = op
+                        .actions
+                        .iter()
+                        .map(|a| {
+                            let d = g.decide(a).unwrap_or(Decision::NotAllowed);
+                            let word = match d {
+                                Decision::Allowed => "allowed",
+                                Decision::Conditional => "allowed under conditions",
+                                Decision::Denied => "denied",
+                                Decision::NotAllowed => "not allowed",
+                            };
+                            format!("`{a}` {word}")
+                        })
+                        .collect();
+                    each.join(", ")
+                }
+            };
+            md.push_str(&format!(
+                "- function `{}` ({}): {state}\n",
+                s.f.name,
+                s.location()
+            ));
+        }
+    }
+    Some(Hover {
+        markdown: md,
+        span: call.span.clone(),
+    })
+}
+
+/// Code files `lambda-ls check` analyses besides its data files: those the functions of the configs among
+/// `inputs` run, and the code inputs that a function of the project runs.
+pub fn code_inputs(inputs: &[PathBuf], files: &dyn FileSource) -> HashSet<PathBuf> {
+    let mut out = HashSet::new();
+    let env_config = crate::config::Config::default();
+    let env = Env {
+        config: &env_config,
+        files,
+    };
+    let mut configs: Vec<PathBuf> = Vec::new();
+    let mut code: Vec<PathBuf> = Vec::new();
+    for p in inputs {
+        match crate::syntax::Lang::from_path(p) {
+            Some(crate::syntax::Lang::Json | crate::syntax::Lang::Yaml) => configs.push(p.clone()),
+            Some(_) => code.push(normalize(p)),
+            None => {
+                if p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("template"))
+                {
+                    configs.push(p.clone());
+                }
+            }
+        }
+    }
+    let add = |parsed: &Parsed, out: &mut HashSet<PathBuf>| {
+        for s in analyze::subjects(parsed, &env) {
+            for f in s.code.files {
+                out.insert(f.path);
+            }
+        }
+    };
+    for c in &configs {
+        let Some(text) = files.read(c) else { continue };
+        if !matches!(
+            crate::workspace::kind::sniff(c, &text),
+            FileKind::Template | FileKind::Serverless
+        ) {
+            continue;
+        }
+        let abs = normalize(&std::path::absolute(c).unwrap_or_else(|_| c.clone()));
+        let parsed = crate::workspace::parse(&abs, text, None);
+        add(&parsed, &mut out);
+    }
+    // Code given or found without its config: the project's configs decide.
+    if let Some(first) = code.iter().find(|c| !out.contains(*c)) {
+        let abs = normalize(&std::path::absolute(first).unwrap_or_else(|_| first.clone()));
+        for parsed in crate::handler::index::project_configs(&abs, files) {
+            add(&parsed, &mut out);
+        }
+    }
+    out
+}
+
+/// Whether `path` is a code file `code_inputs` may return.
+pub fn is_code_file(path: &Path) -> bool {
+    matches!(
+        crate::syntax::Lang::from_path(path),
+        Some(
+            crate::syntax::Lang::Python
+                | crate::syntax::Lang::JavaScript
+                | crate::syntax::Lang::TypeScript
+                | crate::syntax::Lang::Tsx
+                | crate::syntax::Lang::Go
+        )
+    )
+}
