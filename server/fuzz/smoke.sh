@@ -12,12 +12,12 @@ export RUSTC_BOOTSTRAP=1
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Zsanitizer=address"
 export ASAN_OPTIONS="detect_odr_violation=0"
 cargo build --release --target "$target" --bins --quiet
-for bin in value_tree positions analyze; do
+for bin in value_tree positions policy models code; do
     corpus="$(mktemp -d)"
     seeds="seeds/$bin"
     echo "fuzz smoke: $bin for ${seconds}s"
     "target/$target/release/$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -print_final_stats=0 \
-        "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) 2>&1 | grep -E "^Done|ERROR|panicked" || true
+        "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) 2>&1 | grep -E "^Done|==ERROR|panicked|deadly signal" || true
     status=${PIPESTATUS[0]}
     rm -rf "$corpus"
     if [ "$status" -ne 0 ]; then
