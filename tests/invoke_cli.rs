@@ -201,6 +201,56 @@ fn env_files_and_overrides() {
 }
 
 #[test]
+fn event_and_env_files_outside_the_project_are_never_read() {
+    let p = project();
+    let outside = Project::new(&[
+        ("secret.env", "EXTRA=leaked\n"),
+        ("event.json", "{\"fail\": true}"),
+    ]);
+    // A symbolic link inside the project that points out of it counts as outside too.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.file("secret.env"), p.file("linked.env")).expect("symlink");
+    let escape = format!(
+        "../{}/secret.env",
+        outside
+            .path()
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name")
+    );
+    let absolute_event = outside.file("event.json");
+    let cases: Vec<Vec<String>> = vec![
+        vec!["--env-file".into(), escape],
+        vec![
+            "--env-file".into(),
+            outside.file("secret.env").display().to_string(),
+        ],
+        vec!["--event".into(), absolute_event.display().to_string()],
+        #[cfg(unix)]
+        vec!["--env-file".into(), "linked.env".into()],
+    ];
+    for extra in cases {
+        let mut args = vec!["invoke", "Hello"];
+        args.extend(extra.iter().map(String::as_str));
+        let out = lambda_ls(&p, &args, &[]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains("is not read"), "{extra:?}: {err}");
+        assert!(!text(&out.stdout).contains("leaked"), "{extra:?}");
+        assert!(
+            !err.contains("invoking"),
+            "{extra:?}: nothing may run: {err}"
+        );
+    }
+    // The same files inside the project are read.
+    p.write("ok.env", b"EXTRA=inside\n");
+    let out = lambda_ls(&p, &["invoke", "Hello", "--env-file", "ok.env"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["extra"], "inside");
+}
+
+#[test]
 fn repeat_reuses_the_warm_instance() {
     let p = project();
     let out = lambda_ls(

@@ -196,6 +196,7 @@ async fn try_invoke(args: InvokeArgs) -> Result<u8, InvokeError> {
             // A settings-wide env file is optional; one named on the command line must exist.
             env_file: args
                 .env_file
+                .map(|f| absolute(&f))
                 .or_else(|| project.invoke.env_file.clone().filter(|f| f.is_file())),
             env,
             client_context: args.client_context,

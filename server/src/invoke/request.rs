@@ -3,6 +3,7 @@
 
 use super::{env, events, spec, FunctionSpec, InvokeError, InvokeRequest, Settings};
 use crate::function::model;
+use crate::handler::paths::{normalize, Project};
 use crate::workspace::{self, FileKind, FileSource};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -94,7 +95,9 @@ pub fn prepare(
         &settings.cache_dir,
         &mut warnings,
     )?;
+    let project = Project::new(&args.config, files);
     if let Some(path) = &args.env_file {
+        let path = &inside_project(path, &project, "env file").map_err(InvokeError::Config)?;
         let text = std::fs::read_to_string(path).map_err(|e| {
             InvokeError::Config(format!("cannot read env file `{}`: {e}", path.display()))
         })?;
@@ -114,7 +117,12 @@ pub fn prepare(
             ));
         }
     }
-    let (event, event_from) = event_bytes(&args.event, &spec, files)?;
+    let mut event_choice = args.event.clone();
+    if let Some(file) = &event_choice.file {
+        event_choice.file =
+            Some(inside_project(file, &project, "event file").map_err(InvokeError::Event)?);
+    }
+    let (event, event_from) = event_bytes(&event_choice, &spec, files)?;
     Ok(Prepared {
         spec,
         request: InvokeRequest {
@@ -125,6 +133,28 @@ pub fn prepare(
         event_from,
         warnings,
     })
+}
+
+/// Event and env files are named by settings and editor commands that a cloned repository can carry, so
+/// only files inside the project (its folder, workspace root or repository) are read; a relative path is
+/// taken from the config's folder.
+fn inside_project(path: &Path, project: &Project, what: &str) -> Result<PathBuf, String> {
+    let full = normalize(&project.config_dir.join(path));
+    let refused = if !project.contains(&full) {
+        Some("it is outside the project".to_string())
+    } else {
+        project
+            .escapes(&full)
+            .map(|_| "a symbolic link on its way leads out of the project".to_string())
+    };
+    match refused {
+        Some(why) => Err(format!(
+            "{what} `{}` is not read: {why} (`{}`)",
+            path.display(),
+            project.config_dir.display()
+        )),
+        None => Ok(full),
+    }
 }
 
 fn merge(into: &mut Vec<(String, String)>, vars: Vec<(String, String)>) {
