@@ -304,3 +304,25 @@ func main() { lambda.Start(handle) }
     let fc = extract(Lang::Go, code);
     assert!(fc.calls[1].sdk.ends_with("v1"), "{}", fc.calls[1].sdk);
 }
+
+#[test]
+fn javascript_lib_storage_upload() {
+    let code = r#"
+import { S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import * as storage from "@aws-sdk/lib-storage";
+import { Upload as Other } from "./uploads.js";
+
+const s3 = new S3Client({});
+
+export const handler = async (event) => {
+  await new Upload({ client: s3, params: { Bucket: "photos", Key: "k", Body: event.body } }).done();
+  await new storage.Upload({ client: s3, params: {} }).done();
+  await new Other({ client: s3 }).done();
+};
+"#;
+    assert_eq!(
+        found(Lang::JavaScript, code),
+        vec!["s3:PutObject @ Upload", "s3:PutObject @ storage.Upload"]
+    );
+}
