@@ -113,14 +113,12 @@ impl<'t> Ctx<'t> {
                     (Val::Package(s), "NewFromConfig" | "New") => Some(Val::Client(s)),
                     (Val::Package(s), "NewPresignClient") => Some(Val::Presign(s)),
                     (Val::PackageV1(s), "New") => Some(Val::ClientV1(s)),
-                    (
-                        Val::Manager,
-                        "NewUploaderWithClient" | "NewUploaderWithContext",
-                    ) => Some(Val::Uploader),
-                    (
-                        Val::Manager,
-                        "NewDownloaderWithClient" | "NewDownloaderWithContext",
-                    ) => Some(Val::Downloader),
+                    (Val::Manager, "NewUploaderWithClient" | "NewUploaderWithContext") => {
+                        Some(Val::Uploader)
+                    }
+                    (Val::Manager, "NewDownloaderWithClient" | "NewDownloaderWithContext") => {
+                        Some(Val::Downloader)
+                    }
                     (Val::Manager, "NewUploader") => Some(Val::Uploader),
                     (Val::Manager, "NewDownloader") => Some(Val::Downloader),
                     (Val::Aws, "String") => first(),
@@ -342,7 +340,11 @@ pub fn extract(tree: &Tree, text: &str) -> FileCalls {
 /// Whether `name` is the v1 client type of service `s` (`DynamoDB`, `S3`, `SFN`, `CloudWatchLogs`).
 fn v1_client_type(s: usize, name: &str) -> bool {
     let service = sdk().service(s);
-    let sid: String = service.sid.chars().filter(|c| c.is_alphanumeric()).collect();
+    let sid: String = service
+        .sid
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
     sid.eq_ignore_ascii_case(name) || service.id.eq_ignore_ascii_case(name)
 }
 
