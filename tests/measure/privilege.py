@@ -6,7 +6,23 @@ hand).
 The corpus keeps code as signature skeletons (no bodies, so no calls). `--sources DIR` overlays real code:
 DIR mirrors the corpus layout (`sam-init-apps/<app>/…`, `serverless-yml/<service>/…`), for example files
 taken from the upstream repositories at the pinned commits the corpus README names. The corpus itself is
-never modified: everything runs on a temporary copy.
+never modified: everything runs on a temporary copy. No upstream code is kept in this repository.
+
+Building DIR: for each app below, copy the upstream file at the same relative path (sam-init apps: the
+file under `<runtime>/<template>/{{cookiecutter.project_name}}/` goes to `sam-init-apps/<runtime>/
+<template>/sam-app/`; a template without that file for one runtime can take the same template's file of a
+neighbouring runtime). Serverless Go services also need their `Makefile` (it names each binary's sources).
+  serverless/examples: aws-{node,python}-rest-api-with-dynamodb, aws-node-http-api-dynamodb,
+    aws-python-http-api-with-dynamodb, aws-node-typescript-rest-api-with-dynamodb, aws-golang-rest-api-with-
+    dynamodb, aws-golang-s3-file-replicator, aws-node-s3-file-replicator, aws-{node,python}-sqs-worker,
+    aws-node-typescript-{kinesis,sqs-standard}, aws-node-text-analysis-via-sns-post-processing,
+    aws-node-dynamodb-backup, aws-node-fetch-file-and-store-in-s3, aws-node-simple-transcribe-s3,
+    aws-node-graphql-api-with-dynamodb, aws-node-rekognition-analysis-s3-image, aws-node-signed-uploads,
+    aws-node-ses-receive-email-body, aws-node-dynamic-image-resizer (handler files and the modules they
+    import);
+  aws/aws-sam-cli-app-templates: nodejs{20,22,24}.x/{web,full-stack}, python3.{9..14}/{web-conn,
+    step-func-etl}.
+`--detail` lists every function with calls and the actions it needs, to check by hand.
 
 Usage: python3 tests/measure/privilege.py [--corpus ../shared/corpus] [--sources DIR] [--bin target/release/lambda-ls]
 """
