@@ -344,3 +344,43 @@ fn policy_suggest_prints_json_and_sam_forms() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("functions: Fn"));
 }
+
+#[test]
+fn serverless_go_functions_are_found_through_the_makefile() {
+    // `handler: bin/add` names a binary; the Makefile builds it from one file of a folder whose other
+    // file is another function's: each function is checked against its own file only.
+    let sls = "service: notes\nprovider:\n  name: aws\n  runtime: go1.x\n  iam:\n    role:\n      statements:\n        - Effect: Allow\n          Action: dynamodb:GetItem\n          Resource: '*'\nfunctions:\n  add:\n    handler: bin/add\n  read:\n    handler: bin/read\n  other:\n    handler: bin/other\n";
+    let makefile = "build:\n\tenv GOOS=linux go build -ldflags=\"-s -w\" -o bin/add notes/add.go\n\tenv GOOS=linux go build -ldflags=\"-s -w\" -o bin/read notes/read.go\n";
+    let add = "package main\n\nimport (\n\t\"github.com/aws/aws-lambda-go/lambda\"\n\t\"github.com/aws/aws-sdk-go/aws\"\n\t\"github.com/aws/aws-sdk-go/aws/session\"\n\t\"github.com/aws/aws-sdk-go/service/dynamodb\"\n)\n\nfunc handle() error {\n\tsvc := dynamodb.New(session.Must(session.NewSession()))\n\t_, err := svc.PutItem(&dynamodb.PutItemInput{TableName: aws.String(\"notes\")})\n\treturn err\n}\n\nfunc main() { lambda.Start(handle) }\n";
+    let read = add.replace("PutItem", "GetItem");
+    let project = Project::new(&[
+        ("serverless.yml", sls),
+        ("Makefile", makefile),
+        ("notes/add.go", add),
+        ("notes/read.go", &read),
+    ]);
+    let f = findings(project.path(), &["serverless.yml"]);
+    let hits: Vec<(&str, &str)> = f
+        .iter()
+        .filter(|f| f["rule"] == "privilege/not-allowed")
+        .filter_map(|f| Some((f["path"].as_str()?, f["message"].as_str()?)))
+        .collect();
+    assert_eq!(
+        hits,
+        vec![(
+            "notes/add.go",
+            "`dynamodb:PutItem` is not allowed for function `add` (serverless.yml:12)"
+        )]
+    );
+    let out = run(
+        project.path(),
+        &["policy", "suggest", "read", "--format", "json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let policy: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(policy["Statement"][0]["Action"], "dynamodb:GetItem");
+}

@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod calls;
 pub mod cli;
 pub mod fix;
+pub mod gobuild;
 pub mod grants;
 pub mod managed;
 pub mod reach;

@@ -4,6 +4,7 @@
 //! they use in that module) count, so one function is not blamed for a helper only another one calls.
 
 use super::calls::{self, FileCalls};
+use super::gobuild;
 use crate::function::model::FunctionConfig;
 use crate::handler::paths::{normalize, Project};
 use crate::syntax::Lang;
@@ -67,25 +68,51 @@ fn analysable(lang: Option<Lang>) -> Option<Lang> {
 
 /// The code `f` (declared in `config`) runs.
 pub fn function_code(config: &Path, f: &FunctionConfig, files: &dyn FileSource) -> Code {
-    let Some(resolved) = crate::handler::resolve_function(f, files) else {
-        return Code::default();
-    };
-    let handler = normalize(&resolved.path);
-    let Some(lang) = analysable(Lang::from_path(&handler)) else {
-        return Code::default();
-    };
+    let mut todo: Vec<(PathBuf, Vec<String>)> = Vec::new();
+    match crate::handler::resolve_function(f, files) {
+        Some(resolved) => {
+            let handler = normalize(&resolved.path);
+            let Some(lang) = analysable(Lang::from_path(&handler)) else {
+                return Code::default();
+            };
+            if lang == Lang::Go {
+                // Every file of the handler's package runs.
+                for p in go_package(&handler, files) {
+                    todo.push((p, Vec::new()));
+                }
+            }
+            todo.push((handler, Vec::new()));
+        }
+        None => match gobuild::serverless_sources(config, f, files) {
+            Some(gobuild::Built::Files(list)) => {
+                todo.extend(list.iter().map(|p| (normalize(p), Vec::new())));
+            }
+            Some(gobuild::Built::Package(dir)) => {
+                let dir = normalize(&dir);
+                todo.extend(
+                    files
+                        .list_dir(&dir)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|n| n.ends_with(".go") && !n.ends_with("_test.go"))
+                        .map(|n| (dir.join(n), Vec::new())),
+                );
+            }
+            None => return Code::default(),
+        },
+    }
     let project = Project::new(config, files);
     let code_dir = f.code_dir.clone().map(|d| normalize(&d));
     let mut state: HashMap<PathBuf, Option<HashSet<String>>> = HashMap::new();
     let mut order: Vec<PathBuf> = Vec::new();
-    let mut todo: Vec<(PathBuf, Vec<String>)> = vec![(handler.clone(), Vec::new())];
-    if lang == Lang::Go {
-        // Every file of the handler's package runs.
-        for p in go_package(&handler, files) {
-            todo.push((p, Vec::new()));
-        }
+    // A build input that is missing or outside the project: its calls are unknown.
+    let mut complete = todo
+        .iter()
+        .all(|(p, _)| files.is_file(p) && project.contains(p));
+    todo.retain(|(p, _)| files.is_file(p) && project.contains(p));
+    if todo.is_empty() {
+        return Code::default();
     }
-    let mut complete = true;
     while let Some((path, names)) = todo.pop() {
         if order.len() >= MAX_FILES {
             complete = false;

@@ -1,6 +1,8 @@
 //! AWS SDK for Go v2: clients from `s3.NewFromConfig(cfg)` or `s3.New(…)`, names declared as `*s3.Client`
 //! (parameters, struct fields, `var`s), operations `client.PutObject(ctx, &s3.PutObjectInput{…})`,
 //! paginators `s3.NewListObjectsV2Paginator(client, …)`, presigning and the S3 transfer manager.
+//! And v1 (`github.com/aws/aws-sdk-go`), still common in Lambda code: `dynamodb.New(sess)`, clients
+//! declared as `*dynamodb.DynamoDB`, and the `…WithContext`, `…Request` and `…Pages` method forms.
 
 use super::{
     identifiers, scope_of, string_literal, target_params, text_of, Call, FileCalls, Import, Target,
@@ -14,15 +16,19 @@ use tree_sitter::{Node, Query, Tree};
 
 const SOURCE: &str = include_str!("../../../../grammars/go/sdk.scm");
 const SDK: &str = "AWS SDK for Go v2";
+const SDK_V1: &str = "AWS SDK for Go v1";
 const SERVICE_PATH: &str = "github.com/aws/aws-sdk-go-v2/service/";
+const SERVICE_PATH_V1: &str = "github.com/aws/aws-sdk-go/service/";
 
 #[derive(Clone, Debug, PartialEq)]
 enum Val {
     Package(usize),
+    PackageV1(usize),
     Manager,
     Aws,
     Os,
     Client(usize),
+    ClientV1(usize),
     Presign(usize),
     Uploader,
     Downloader,
@@ -69,6 +75,8 @@ impl<'t> Ctx<'t> {
         match (pkg, name) {
             (Val::Package(s), "Client") => Some(Val::Client(s)),
             (Val::Package(s), "PresignClient") => Some(Val::Presign(s)),
+            // v1 names the client after the service: `*dynamodb.DynamoDB`, `*s3.S3`, `*sfn.SFN`.
+            (Val::PackageV1(s), n) if v1_client_type(s, n) => Some(Val::ClientV1(s)),
             (Val::Manager, "Uploader") => Some(Val::Uploader),
             (Val::Manager, "Downloader") => Some(Val::Downloader),
             _ => None,
@@ -104,6 +112,13 @@ impl<'t> Ctx<'t> {
                 match (self.lookup(text_of(operand, text))?, field) {
                     (Val::Package(s), "NewFromConfig" | "New") => Some(Val::Client(s)),
                     (Val::Package(s), "NewPresignClient") => Some(Val::Presign(s)),
+                    (Val::PackageV1(s), "New") => Some(Val::ClientV1(s)),
+                    (Val::Manager, "NewUploaderWithClient" | "NewUploaderWithContext") => {
+                        Some(Val::Uploader)
+                    }
+                    (Val::Manager, "NewDownloaderWithClient" | "NewDownloaderWithContext") => {
+                        Some(Val::Downloader)
+                    }
                     (Val::Manager, "NewUploader") => Some(Val::Uploader),
                     (Val::Manager, "NewDownloader") => Some(Val::Downloader),
                     (Val::Aws, "String") => first(),
@@ -222,9 +237,13 @@ pub fn extract(tree: &Tree, text: &str) -> FileCalls {
         let last = p.rsplit('/').next().unwrap_or(&p).to_string();
         let val = if let Some(rest) = p.strip_prefix(SERVICE_PATH) {
             sdk().by_key(rest).map(Val::Package)
-        } else if p == "github.com/aws/aws-sdk-go-v2/feature/s3/manager" {
+        } else if p == "github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+            || p == "github.com/aws/aws-sdk-go/service/s3/s3manager"
+        {
             Some(Val::Manager)
-        } else if p == "github.com/aws/aws-sdk-go-v2/aws" {
+        } else if let Some(rest) = p.strip_prefix(SERVICE_PATH_V1) {
+            sdk().by_key(rest).map(Val::PackageV1)
+        } else if p == "github.com/aws/aws-sdk-go-v2/aws" || p == "github.com/aws/aws-sdk-go/aws" {
             Some(Val::Aws)
         } else if p == "os" {
             Some(Val::Os)
@@ -270,10 +289,12 @@ pub fn extract(tree: &Tree, text: &str) -> FileCalls {
             continue;
         };
         let name = text_of(method, text);
-        let op = match ctx.eval(receiver) {
+        let receiver = ctx.eval(receiver);
+        let op = match receiver {
             Some(Val::Client(s)) => sdk()
                 .find(s, name)
                 .filter(|op| sdk().operation(*op).name == name),
+            Some(Val::ClientV1(s)) => v1_operation(s, name),
             Some(Val::Presign(s)) => name
                 .strip_prefix("Presign")
                 .and_then(|op| sdk().find(s, op)),
@@ -304,12 +325,38 @@ pub fn extract(tree: &Tree, text: &str) -> FileCalls {
                 op,
                 span: method.byte_range(),
                 target: ctx.target(args, op.service),
-                sdk: SDK,
+                sdk: if matches!(receiver, Some(Val::ClientV1(_))) {
+                    SDK_V1
+                } else {
+                    SDK
+                },
                 scope: scope_of(&top, call.start_byte()),
             });
         }
     }
     out
+}
+
+/// Whether `name` is the v1 client type of service `s` (`DynamoDB`, `S3`, `SFN`, `CloudWatchLogs`).
+fn v1_client_type(s: usize, name: &str) -> bool {
+    let service = sdk().service(s);
+    let sid: String = service
+        .sid
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    sid.eq_ignore_ascii_case(name) || service.id.eq_ignore_ascii_case(name)
+}
+
+/// A v1 client method: the operation itself, or its `…WithContext`, `…Request`, `…Pages` and
+/// `…PagesWithContext` forms, which make the same request.
+fn v1_operation(s: usize, name: &str) -> Option<crate::privilege::sdk::OpRef> {
+    let exact = |n: &str| sdk().find(s, n).filter(|op| sdk().operation(*op).name == n);
+    exact(name).or_else(|| {
+        ["PagesWithContext", "WithContext", "Pages", "Request"]
+            .iter()
+            .find_map(|suffix| name.strip_suffix(suffix).and_then(exact))
+    })
 }
 
 /// Top-level functions and methods with their spans.

@@ -27,6 +27,9 @@ enum Val {
     /// `@aws-sdk/lib-dynamodb` as a namespace, or one of its names.
     DocPackage,
     DocName(String),
+    /// `@aws-sdk/lib-storage` as a namespace, or one of its names (`Upload`).
+    StoragePackage,
+    StorageName(String),
     /// The `aws-sdk` module (v2).
     V2Root,
     /// A v2 client class (`AWS.S3`); `DocClass` is `AWS.DynamoDB.DocumentClient`.
@@ -73,6 +76,9 @@ fn package(spec: &str) -> Option<Val> {
     if spec == "@aws-sdk/lib-dynamodb" {
         return Some(Val::DocPackage);
     }
+    if spec == "@aws-sdk/lib-storage" {
+        return Some(Val::StoragePackage);
+    }
     if spec == "aws-sdk" || spec == "aws-sdk/global" {
         return Some(Val::V2Root);
     }
@@ -94,6 +100,7 @@ fn member(pkg: &Val, name: &str) -> Option<Val> {
     match pkg {
         Val::V3Package(s) => Some(Val::V3Name(*s, name.to_string())),
         Val::DocPackage => Some(Val::DocName(name.to_string())),
+        Val::StoragePackage => Some(Val::StorageName(name.to_string())),
         Val::V2Root => {
             if name == "default" {
                 return Some(Val::V2Root);
@@ -466,6 +473,11 @@ pub fn extract(lang: Lang, tree: &Tree, text: &str) -> FileCalls {
                 Some(Val::DocName(name)) => name
                     .strip_suffix("Command")
                     .and_then(|op| sdk().document(op))
+                    .map(|op| (op, V3)),
+                // `new Upload({ client, params })` uploads with PutObject (multipart parts included).
+                Some(Val::StorageName(name)) if name == "Upload" => sdk()
+                    .by_boto3("s3")
+                    .and_then(|s3| sdk().find(s3, "PutObject"))
                     .map(|op| (op, V3)),
                 _ => None,
             };

@@ -252,3 +252,77 @@ fn imports_and_scopes() {
     assert_eq!(js.imports.len(), 2);
     assert_eq!(js.imports[0].spec, "./lib/db.js");
 }
+
+#[test]
+fn go_sdk_v1_clients_and_method_forms() {
+    let code = r#"
+package main
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go/aws"
+	"github.com/aws/aws-sdk-go/aws/session"
+	"github.com/aws/aws-sdk-go/service/dynamodb"
+	"github.com/aws/aws-sdk-go/service/s3/s3manager"
+	"github.com/aws/aws-sdk-go/service/sqs"
+)
+
+type store struct {
+	db *dynamodb.DynamoDB
+}
+
+func (s *store) scan(ctx context.Context) {
+	s.db.ScanPagesWithContext(ctx, &dynamodb.ScanInput{TableName: aws.String("notes")}, nil)
+}
+
+func handle(ctx context.Context) error {
+	sess := session.Must(session.NewSession())
+	queue := sqs.New(sess)
+	_, err := queue.SendMessageWithContext(ctx, &sqs.SendMessageInput{QueueUrl: aws.String(os.Getenv("QUEUE_URL"))})
+	req, _ := queue.DeleteMessageRequest(&sqs.DeleteMessageInput{})
+	_ = req
+	up := s3manager.NewUploader(sess)
+	up.Upload(&s3manager.UploadInput{})
+	queue.Endpoint()
+	return err
+}
+
+func main() { lambda.Start(handle) }
+"#;
+    assert_eq!(
+        found(Lang::Go, code),
+        vec![
+            "dynamodb:Scan @ ScanPagesWithContext [notes]",
+            "sqs:SendMessage @ SendMessageWithContext [$QUEUE_URL]",
+            "sqs:DeleteMessage @ DeleteMessageRequest",
+            "s3:PutObject @ Upload",
+        ]
+    );
+    let fc = extract(Lang::Go, code);
+    assert!(fc.calls[1].sdk.ends_with("v1"), "{}", fc.calls[1].sdk);
+}
+
+#[test]
+fn javascript_lib_storage_upload() {
+    let code = r#"
+import { S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import * as storage from "@aws-sdk/lib-storage";
+import { Upload as Other } from "./uploads.js";
+
+const s3 = new S3Client({});
+
+export const handler = async (event) => {
+  await new Upload({ client: s3, params: { Bucket: "photos", Key: "k", Body: event.body } }).done();
+  await new storage.Upload({ client: s3, params: {} }).done();
+  await new Other({ client: s3 }).done();
+};
+"#;
+    assert_eq!(
+        found(Lang::JavaScript, code),
+        vec!["s3:PutObject @ Upload", "s3:PutObject @ storage.Upload"]
+    );
+}
