@@ -340,6 +340,31 @@ fn policy_suggest_prints_json_and_sam_forms() {
     );
     assert!(sam.contains("Action: sns:Publish"), "{sam}");
     assert!(!sam.contains("Action: s3:PutObject"), "{sam}");
+    // A serverless.yml function gets the provider role's statements, not SAM's list.
+    let sls = "service: s\nprovider:\n  name: aws\n  runtime: python3.13\nfunctions:\n  fn:\n    handler: app.handler\n";
+    let sls_project = Project::new(&[("serverless.yml", sls), ("app.py", code)]);
+    let out = run(
+        sls_project.path(),
+        &["policy", "suggest", "fn", "--format", "sam"],
+    );
+    let native = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        native.starts_with("provider:\n  iam:\n    role:\n      statements:\n"),
+        "{native}"
+    );
+    assert!(
+        native.contains(
+            "          Action: [dynamodb:Query, s3:PutObject]\n          Resource: \"*\"\n"
+        ),
+        "{native}"
+    );
+    assert!(native.contains("          Action: sns:Publish\n          Resource: \"arn:aws:sns:us-east-1:123456789012:t\"\n"), "{native}");
+    assert!(!native.contains("Policies:"), "{native}");
     let missing = run(project.path(), &["policy", "suggest", "Nope"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("functions: Fn"));

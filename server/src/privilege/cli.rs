@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Subcommand)]
 pub enum PolicyCommand {
-    /// Print the least-privilege policy a function's code needs: an IAM policy document (JSON) and a SAM
-    /// `Policies:` list.
+    /// Print the least-privilege policy a function's code needs: an IAM policy document (JSON) and the
+    /// config's own form (a SAM `Policies:` list, or serverless.yml `provider.iam.role.statements`).
     Suggest(SuggestArgs),
 }
 
@@ -104,8 +104,8 @@ fn suggest(args: SuggestArgs) -> u8 {
         Form::Sam => write!(out, "{}", s.sam),
         Form::Both => writeln!(
             out,
-            "{json}\n\n# SAM `Policies:` for `{}`:\n{}",
-            args.function, s.sam
+            "{json}\n\n# {} for `{}`:\n{}",
+            s.form, args.function, s.sam
         ),
     };
     let mut e = std::io::stderr().lock();

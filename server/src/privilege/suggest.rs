@@ -11,8 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Suggestion {
     /// The IAM policy document.
     pub json: serde_json::Value,
-    /// The SAM `Policies:` form.
+    /// The config's own form: a SAM `Policies:` list, or serverless.yml `provider.iam.role.statements`.
     pub sam: String,
+    /// What `sam` is, for the reader.
+    pub form: &'static str,
     pub calls: usize,
     pub files: usize,
     /// Calls the tool could not map (`file:line`), listed for the user.
@@ -94,6 +96,16 @@ fn build(s: &Subject, files: &dyn crate::workspace::FileSource) -> Suggestion {
         })
         .collect();
     let json = serde_json::json!({ "Version": "2012-10-17", "Statement": statements });
+    if s.config.kind == crate::workspace::FileKind::Serverless {
+        return Suggestion {
+            json,
+            sam: serverless_statements(&groups),
+            form: "serverless.yml `provider.iam.role.statements`",
+            calls,
+            files: s.code.files.len(),
+            unmapped,
+        };
+    }
     let mut sam = String::from("Policies:\n");
     for t in &templates {
         for line in t.lines() {
@@ -149,10 +161,32 @@ fn build(s: &Subject, files: &dyn crate::workspace::FileSource) -> Suggestion {
     Suggestion {
         json,
         sam,
+        form: "SAM `Policies:`",
         calls,
         files: s.code.files.len(),
         unmapped,
     }
+}
+
+/// Serverless has no SAM policy templates: every group is a statement under the provider's role (one
+/// role for all functions of a service, unless a plugin gives each its own).
+fn serverless_statements(groups: &Groups) -> String {
+    let mut out = String::from("provider:\n  iam:\n    role:\n      statements:\n");
+    if groups.is_empty() {
+        out.push_str("        []\n");
+    }
+    for (res, actions) in groups {
+        let actions: Vec<&str> = actions.iter().map(String::as_str).collect();
+        let action = match actions.as_slice() {
+            [one] => (*one).to_string(),
+            many => format!("[{}]", many.join(", ")),
+        };
+        out.push_str(&format!(
+            "        - Effect: Allow\n          Action: {action}\n          Resource: {}\n",
+            res.yaml()
+        ));
+    }
+    out
 }
 
 /// Whether the SAM template written as `- Name:\n    Param: value` allows `action`.
