@@ -29,7 +29,7 @@ trap 'rm -rf "$work"' EXIT
 
 echo "$("$bin" --version), ${pin[*]:-unpinned}, $runs runs per size"
 echo
-echo "| templates | YAML | wall median (min–max) | CPU (user+sys) median | peak RSS | findings (error / warning / other) | wall per template |"
+echo "| templates (+ handler files) | YAML | wall median (min–max) | CPU (user+sys) median | peak RSS | findings (error / warning / other) | wall per template |"
 echo "|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
     dir="$work/repo-$n"
@@ -55,8 +55,9 @@ walls = [float(w) for w in walls]
 cpu = statistics.median(float(c) for c in cpus.split())
 s = json.load(open(report))["summary"]
 med = statistics.median(walls)
-assert s["files_checked"] == int(n), f"checked {s['files_checked']} of {n}"
-print(f"| {int(n):,} | {int(size) / 1e6:.1f} MB | {med:.2f} s ({min(walls):.2f}–{max(walls):.2f}) | {cpu:.2f} s | {int(rss) / 1024:.1f} MiB "
+# Every template is checked, and with it the handler code its functions run (for least privilege).
+assert s["files_checked"] >= int(n), f"checked {s['files_checked']} of {n}"
+print(f"| {int(n):,} (+{s['files_checked'] - int(n):,}) | {int(size) / 1e6:.1f} MB | {med:.2f} s ({min(walls):.2f}–{max(walls):.2f}) | {cpu:.2f} s | {int(rss) / 1024:.1f} MiB "
       f"| {s['error']} / {s['warning']} / {s['info'] + s['hint']} | {med / int(n) * 1e3:.2f} ms |")
 EOF
     rm -rf "$dir"

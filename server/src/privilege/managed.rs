@@ -3,8 +3,9 @@
 //! guessed.
 
 use crate::iam::eval::Statement;
+use serde_json::value::RawValue;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 static DATA: &[u8] = include_bytes!("../../data/sdk/managed-policies.json.z");
 
@@ -14,54 +15,63 @@ pub struct Managed {
     pub statements: Vec<Statement>,
 }
 
-fn all() -> &'static HashMap<String, Managed> {
-    static ALL: OnceLock<HashMap<String, Managed>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        let doc: serde_json::Value = miniz_oxide::inflate::decompress_to_vec_zlib(DATA)
+/// The decompressed document, indexed by name but not parsed: a function names one or two policies, and
+/// parsing all 1,600 would cost a check run more memory than everything else it does.
+fn index() -> &'static HashMap<String, &'static RawValue> {
+    static INDEX: OnceLock<HashMap<String, &'static RawValue>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let Some(text) = miniz_oxide::inflate::decompress_to_vec_zlib(DATA)
             .ok()
-            .and_then(|raw| serde_json::from_slice(&raw).ok())
-            .unwrap_or_default();
-        let strs = |v: Option<&serde_json::Value>| -> Vec<String> {
-            v.and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|s| s.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default()
+            .and_then(|raw| String::from_utf8(raw).ok())
+        else {
+            return HashMap::new();
         };
-        let flag = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_u64()) == Some(1);
-        let mut out = HashMap::new();
-        for (name, p) in doc.as_object().into_iter().flatten() {
-            let statements = p
-                .get("s")
-                .and_then(|s| s.as_array())
-                .into_iter()
-                .flatten()
-                .map(|s| Statement {
-                    allow: flag(s.get(0)),
-                    actions: strs(s.get(1)),
-                    not_action: flag(s.get(2)),
-                    resources: strs(s.get(3)),
-                    not_resource: flag(s.get(4)),
-                    conditional: flag(s.get(5)),
-                })
-                .collect();
-            out.insert(
-                name.clone(),
-                Managed {
-                    name: name.clone(),
-                    arn: p
-                        .get("arn")
-                        .and_then(|a| a.as_str())
-                        .unwrap_or("")
-                        .to_string(),
-                    statements,
-                },
-            );
-        }
-        out
+        // Lives as long as the process, like the index that points into it.
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        serde_json::from_str(text).unwrap_or_default()
     })
+}
+
+#[derive(serde::Deserialize)]
+struct Entry {
+    #[serde(default)]
+    arn: String,
+    /// Statements as `[allow, actions, not_action, resources, not_resource, conditional]`.
+    #[serde(default)]
+    s: Vec<(u8, Vec<String>, u8, Vec<String>, u8, u8)>,
+}
+
+fn get(name: &str) -> Option<&'static Managed> {
+    static PARSED: OnceLock<Mutex<HashMap<String, &'static Managed>>> = OnceLock::new();
+    let parsed = PARSED.get_or_init(Default::default);
+    let mut parsed = parsed.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(m) = parsed.get(name) {
+        return Some(m);
+    }
+    let raw = index().get(name)?;
+    let entry: Entry = serde_json::from_str(raw.get()).ok()?;
+    let statements = entry
+        .s
+        .into_iter()
+        .map(
+            |(allow, actions, not_action, resources, not_resource, conditional)| Statement {
+                allow: allow == 1,
+                actions,
+                not_action: not_action == 1,
+                resources,
+                not_resource: not_resource == 1,
+                conditional: conditional == 1,
+            },
+        )
+        .collect();
+    // At most one allocation per policy name for the process's life.
+    let m: &'static Managed = Box::leak(Box::new(Managed {
+        name: name.to_string(),
+        arn: entry.arn,
+        statements,
+    }));
+    parsed.insert(name.to_string(), m);
+    Some(m)
 }
 
 /// An AWS managed policy by name (`AWSLambdaBasicExecutionRole`) or by ARN, the partition written or
@@ -70,17 +80,17 @@ fn all() -> &'static HashMap<String, Managed> {
 pub fn lookup(name_or_arn: &str) -> Option<&'static Managed> {
     let s = name_or_arn.trim();
     if !s.starts_with("arn:") {
-        return all().get(s);
+        return get(s);
     }
     let (_, rest) = s.split_once(":iam::aws:policy/")?;
     let name = rest.rsplit('/').next()?;
-    let m = all().get(name)?;
+    let m = get(name)?;
     // The path must agree (`service-role/` and friends).
     m.arn.ends_with(&format!("policy/{rest}")).then_some(m)
 }
 
 pub fn count() -> usize {
-    all().len()
+    index().len()
 }
 
 #[cfg(test)]
@@ -91,6 +101,10 @@ mod tests {
     #[test]
     fn by_name_and_arn() {
         assert!(count() > 1000);
+        // Every entry of the data parses (a shape the parser does not expect would make it unknown).
+        for name in index().keys() {
+            assert!(get(name).is_some(), "{name}");
+        }
         let basic = lookup("AWSLambdaBasicExecutionRole").expect("basic");
         assert_eq!(
             decide(&basic.statements, "logs:PutLogEvents", None),

@@ -1,7 +1,8 @@
 //! The embedded SDK data (`server/data/sdk/sdk.json.z`, built by `update.py` from botocore, boto3 and the
 //! JavaScript SDK): AWS services as each SDK names them, their operations, and the IAM action(s) each
-//! operation needs. Loaded once, on first use.
+//! operation needs. Indexed once, on first use; a service's operations are parsed when code first uses it.
 
+use serde_json::value::RawValue;
 use serde_json::Value as J;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -20,7 +21,6 @@ pub struct Operation {
     pub py: String,
 }
 
-#[derive(Debug)]
 pub struct Service {
     /// boto3's client name (`s3`, `stepfunctions`).
     pub id: String,
@@ -30,21 +30,64 @@ pub struct Service {
     pub prefix: String,
     /// JavaScript v2 class name (`AWS.StepFunctions`).
     pub js2: String,
-    pub ops: Vec<Operation>,
+    /// The operations, parsed on first use: code calls a handful of the 445 services.
+    raw_ops: Option<&'static RawValue>,
+    ops: OnceLock<Ops>,
+    raw_resources: Option<&'static RawValue>,
+    resources: OnceLock<HashMap<String, ResourceType>>,
+}
+
+#[derive(Default)]
+struct Ops {
+    list: Vec<Operation>,
     by_name: HashMap<String, usize>,
     by_py: HashMap<String, usize>,
 }
 
 impl Service {
+    fn parsed(&self) -> &Ops {
+        self.ops.get_or_init(|| {
+            let list: Vec<J> = self
+                .raw_ops
+                .and_then(|r| serde_json::from_str(r.get()).ok())
+                .unwrap_or_default();
+            let mut ops = Ops::default();
+            for o in &list {
+                let Some(name) = o.get(0).and_then(|n| n.as_str()) else {
+                    continue;
+                };
+                let py = o
+                    .get(3)
+                    .and_then(|p| p.as_str())
+                    .map(str::to_string)
+                    .unwrap_or_else(|| default_snake(name));
+                let i = ops.list.len();
+                ops.by_name.insert(name.to_ascii_lowercase(), i);
+                ops.by_py.insert(py.clone(), i);
+                ops.list.push(Operation {
+                    name: name.to_string(),
+                    actions: strs(o.get(1)),
+                    any: o.get(2).and_then(|m| m.as_u64()) == Some(1),
+                    py,
+                });
+            }
+            ops
+        })
+    }
+    pub fn ops(&self) -> &[Operation] {
+        &self.parsed().list
+    }
     /// An operation by its API name, case-insensitively (`putObject` from JavaScript finds `PutObject`).
     pub fn op(&self, name: &str) -> Option<&Operation> {
-        self.by_name
+        let ops = self.parsed();
+        ops.by_name
             .get(&name.to_ascii_lowercase())
-            .map(|i| &self.ops[*i])
+            .map(|i| &ops.list[*i])
     }
     /// An operation by its boto3 method name.
     pub fn op_py(&self, name: &str) -> Option<&Operation> {
-        self.by_py.get(name).map(|i| &self.ops[*i])
+        let ops = self.parsed();
+        ops.by_py.get(name).map(|i| &ops.list[*i])
     }
     /// The name Go and JavaScript v3 packages use: the service id, lower case, letters and digits only.
     pub fn key(&self) -> String {
@@ -54,6 +97,52 @@ impl Service {
     pub fn js3_class(&self) -> String {
         self.sid.replace([' ', '-'], "")
     }
+    fn resource_types(&self) -> &HashMap<String, ResourceType> {
+        self.resources.get_or_init(|| {
+            let types: HashMap<String, J> = self
+                .raw_resources
+                .and_then(|r| serde_json::from_str(r.get()).ok())
+                .unwrap_or_default();
+            types
+                .iter()
+                .map(|(name, t)| (name.clone(), resource_type(t)))
+                .collect()
+        })
+    }
+}
+
+fn resource_type(t: &J) -> ResourceType {
+    let mut rt = ResourceType::default();
+    for (m, a) in t.get("a").and_then(|a| a.as_object()).into_iter().flatten() {
+        let v = strs(Some(a));
+        if let Some(op) = v.first() {
+            rt.actions.insert(
+                m.clone(),
+                (op.clone(), v.get(1).cloned().unwrap_or_default()),
+            );
+        }
+    }
+    for (m, ty) in t.get("h").and_then(|a| a.as_object()).into_iter().flatten() {
+        if let Some(ty) = ty.as_str() {
+            rt.has.insert(m.clone(), ty.to_string());
+        }
+    }
+    for (m, c) in t.get("m").and_then(|a| a.as_object()).into_iter().flatten() {
+        let Some(op) = c.get(0).and_then(|o| o.as_str()) else {
+            continue;
+        };
+        let batch = c
+            .get(2)
+            .and_then(|b| b.as_object())
+            .map(|b| {
+                b.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        rt.many.insert(m.clone(), (op.to_string(), batch));
+    }
+    rt
 }
 
 /// A boto3 resource type's Python API.
@@ -72,8 +161,6 @@ pub struct Sdk {
     by_id: HashMap<String, usize>,
     by_key: HashMap<String, usize>,
     by_js2: HashMap<String, usize>,
-    /// boto3 service → resource type ("" for the service resource) → API.
-    resources: HashMap<String, HashMap<String, ResourceType>>,
     helpers: J,
     pub platform: J,
     pub sam_managed: J,
@@ -114,61 +201,74 @@ fn strs(v: Option<&J>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+#[derive(serde::Deserialize)]
+struct RawService<'a> {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    sid: String,
+    #[serde(default)]
+    prefix: String,
+    #[serde(default)]
+    js2: String,
+    #[serde(borrow)]
+    ops: Option<&'a RawValue>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawDoc<'a> {
+    #[serde(default, borrow)]
+    services: Vec<RawService<'a>>,
+    /// boto3 service → resource type ("" for the service resource) → API.
+    #[serde(default, borrow)]
+    resources: HashMap<String, &'a RawValue>,
+    #[serde(default)]
+    helpers: J,
+    #[serde(default)]
+    platform: J,
+    #[serde(default)]
+    sam_managed: J,
+}
+
 fn load() -> Sdk {
-    let doc: J = miniz_oxide::inflate::decompress_to_vec_zlib(DATA)
+    let text = miniz_oxide::inflate::decompress_to_vec_zlib(DATA)
         .ok()
-        .and_then(|raw| serde_json::from_slice(&raw).ok())
-        .unwrap_or(J::Null);
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .unwrap_or_default();
+    // Lives as long as the process: services parse their part of it on first use.
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    let doc: Option<RawDoc<'static>> = serde_json::from_str(text).ok();
+    let Some(mut doc) = doc else {
+        return Sdk {
+            services: Vec::new(),
+            by_id: HashMap::new(),
+            by_key: HashMap::new(),
+            by_js2: HashMap::new(),
+            helpers: J::Null,
+            platform: J::Null,
+            sam_managed: J::Null,
+        };
+    };
     let mut sdk = Sdk {
-        services: Vec::new(),
+        services: Vec::with_capacity(doc.services.len()),
         by_id: HashMap::new(),
         by_key: HashMap::new(),
         by_js2: HashMap::new(),
-        resources: HashMap::new(),
-        helpers: doc.get("helpers").cloned().unwrap_or(J::Null),
-        platform: doc.get("platform").cloned().unwrap_or(J::Null),
-        sam_managed: doc.get("sam_managed").cloned().unwrap_or(J::Null),
+        helpers: std::mem::take(&mut doc.helpers),
+        platform: std::mem::take(&mut doc.platform),
+        sam_managed: std::mem::take(&mut doc.sam_managed),
     };
-    for s in doc
-        .get("services")
-        .and_then(|s| s.as_array())
-        .into_iter()
-        .flatten()
-    {
-        let text = |k: &str| s.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-        let mut svc = Service {
-            id: text("id"),
-            sid: text("sid"),
-            prefix: text("prefix"),
-            js2: text("js2"),
-            ops: Vec::new(),
-            by_name: HashMap::new(),
-            by_py: HashMap::new(),
+    for s in doc.services {
+        let svc = Service {
+            raw_resources: doc.resources.get(&s.id).copied(),
+            id: s.id,
+            sid: s.sid,
+            prefix: s.prefix,
+            js2: s.js2,
+            raw_ops: s.ops,
+            ops: OnceLock::new(),
+            resources: OnceLock::new(),
         };
-        for o in s
-            .get("ops")
-            .and_then(|o| o.as_array())
-            .into_iter()
-            .flatten()
-        {
-            let Some(name) = o.get(0).and_then(|n| n.as_str()) else {
-                continue;
-            };
-            let py = o
-                .get(3)
-                .and_then(|p| p.as_str())
-                .map(str::to_string)
-                .unwrap_or_else(|| default_snake(name));
-            let i = svc.ops.len();
-            svc.by_name.insert(name.to_ascii_lowercase(), i);
-            svc.by_py.insert(py.clone(), i);
-            svc.ops.push(Operation {
-                name: name.to_string(),
-                actions: strs(o.get(1)),
-                any: o.get(2).and_then(|m| m.as_u64()) == Some(1),
-                py,
-            });
-        }
         let i = sdk.services.len();
         sdk.by_id.insert(svc.id.clone(), i);
         sdk.by_key.entry(svc.key()).or_insert(i);
@@ -176,48 +276,6 @@ fn load() -> Sdk {
             sdk.by_js2.insert(svc.js2.clone(), i);
         }
         sdk.services.push(svc);
-    }
-    for (svc, types) in doc
-        .get("resources")
-        .and_then(|r| r.as_object())
-        .into_iter()
-        .flatten()
-    {
-        let mut out = HashMap::new();
-        for (name, t) in types.as_object().into_iter().flatten() {
-            let mut rt = ResourceType::default();
-            for (m, a) in t.get("a").and_then(|a| a.as_object()).into_iter().flatten() {
-                let v = strs(Some(a));
-                if let Some(op) = v.first() {
-                    rt.actions.insert(
-                        m.clone(),
-                        (op.clone(), v.get(1).cloned().unwrap_or_default()),
-                    );
-                }
-            }
-            for (m, ty) in t.get("h").and_then(|a| a.as_object()).into_iter().flatten() {
-                if let Some(ty) = ty.as_str() {
-                    rt.has.insert(m.clone(), ty.to_string());
-                }
-            }
-            for (m, c) in t.get("m").and_then(|a| a.as_object()).into_iter().flatten() {
-                let Some(op) = c.get(0).and_then(|o| o.as_str()) else {
-                    continue;
-                };
-                let batch = c
-                    .get(2)
-                    .and_then(|b| b.as_object())
-                    .map(|b| {
-                        b.iter()
-                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                rt.many.insert(m.clone(), (op.to_string(), batch));
-            }
-            out.insert(name.clone(), rt);
-        }
-        sdk.resources.insert(svc.clone(), out);
     }
     sdk
 }
@@ -249,23 +307,23 @@ impl Sdk {
         &self.services[i]
     }
     pub fn operation(&self, r: OpRef) -> &Operation {
-        &self.services[r.service].ops[r.op]
+        &self.services[r.service].ops()[r.op]
     }
     /// An operation by API name.
     pub fn find(&self, service: usize, name: &str) -> Option<OpRef> {
         let s = self.services.get(service)?;
-        let i = *s.by_name.get(&name.to_ascii_lowercase())?;
+        let i = *s.parsed().by_name.get(&name.to_ascii_lowercase())?;
         Some(OpRef { service, op: i })
     }
     pub fn find_py(&self, service: usize, name: &str) -> Option<OpRef> {
         let s = self.services.get(service)?;
-        let i = *s.by_py.get(name)?;
+        let i = *s.parsed().by_py.get(name)?;
         Some(OpRef { service, op: i })
     }
     /// A boto3 resource type of a service ("" is the service resource).
     pub fn resource(&self, service: usize, ty: &str) -> Option<&ResourceType> {
         let s = self.services.get(service)?;
-        self.resources.get(&s.id)?.get(ty)
+        s.resource_types().get(ty)
     }
     /// An SDK helper method (`upload_file`, v2 `upload`, document-client `put`) → the operation it
     /// performs. `lib` is `boto3`, `js2`, `document` or `go`.
@@ -332,7 +390,7 @@ mod tests {
         let mut missing = Vec::new();
         let mut n = 0;
         for s in &sdk().services {
-            for o in &s.ops {
+            for o in s.ops() {
                 for a in &o.actions {
                     n += 1;
                     if cat.action(a).is_none() {
@@ -351,7 +409,7 @@ mod tests {
     fn python_names_round_trip() {
         let sdk = sdk();
         for (i, s) in sdk.services.iter().enumerate() {
-            for o in &s.ops {
+            for o in s.ops() {
                 let r = sdk.find_py(i, &o.py).expect("py name");
                 assert_eq!(sdk.operation(r).name, o.name);
             }
