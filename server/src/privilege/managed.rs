@@ -32,13 +32,15 @@ fn index() -> &'static HashMap<String, &'static RawValue> {
     })
 }
 
+/// A statement as the data writes it: `[allow, actions, not_action, resources, not_resource, conditional]`.
+type RawStatement = (u8, Vec<String>, u8, Vec<String>, u8, u8);
+
 #[derive(serde::Deserialize)]
 struct Entry {
     #[serde(default)]
     arn: String,
-    /// Statements as `[allow, actions, not_action, resources, not_resource, conditional]`.
     #[serde(default)]
-    s: Vec<(u8, Vec<String>, u8, Vec<String>, u8, u8)>,
+    s: Vec<RawStatement>,
 }
 
 fn get(name: &str) -> Option<&'static Managed> {
