@@ -29,46 +29,56 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    // The editor path: one character typed in the middle, applied to the rope, the old tree edited, then an
+    // The editor path: one character typed, applied to the rope, the old tree edited, then an
     // incremental reparse and a full re-analysis.
     let first = workspace::parse(path, Arc::from(text.as_str()), None);
     let old_tree = first.tree.clone().expect("tree");
-    let line = 2_500u32;
-    c.bench_function("one-character edit, 5,000-line template", |b| {
-        b.iter(|| {
-            let mut doc = TextDocument::new(&text);
-            let at = Position { line, character: 6 };
-            let outcome = doc.apply(
-                &TextChange {
-                    range: Some(PosRange { start: at, end: at }),
-                    text: "x".into(),
-                },
-                Encoding::Utf16,
-            );
-            let mut tree = old_tree.clone();
-            tree.edit(&InputEdit {
-                start_byte: outcome.start_byte,
-                old_end_byte: outcome.old_end_byte,
-                new_end_byte: outcome.new_end_byte,
-                start_position: Point {
-                    row: outcome.start_point.0,
-                    column: outcome.start_point.1,
-                },
-                old_end_position: Point {
-                    row: outcome.old_end_point.0,
-                    column: outcome.old_end_point.1,
-                },
-                new_end_position: Point {
-                    row: outcome.new_end_point.0,
-                    column: outcome.new_end_point.1,
-                },
-            });
-            let new_text: Arc<str> = Arc::from(doc.text());
-            let parsed =
-                workspace::parse(path, new_text, Some((lambda_ls::syntax::Lang::Yaml, &tree)));
-            workspace::analyze(&parsed, &env)
-        })
-    });
+    // The middle of the file; the top (the whole rest of the file is reparsed); and an edit that breaks
+    // the YAML (the error is located by reparsing prefixes).
+    for (line, name) in [
+        (2_500u32, "one-character edit, 5,000-line template"),
+        (10, "one-character edit near the top, 5,000-line template"),
+        (
+            4_990,
+            "one-character edit that breaks the YAML, 5,000-line template",
+        ),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let mut doc = TextDocument::new(&text);
+                let at = Position { line, character: 6 };
+                let outcome = doc.apply(
+                    &TextChange {
+                        range: Some(PosRange { start: at, end: at }),
+                        text: "x".into(),
+                    },
+                    Encoding::Utf16,
+                );
+                let mut tree = old_tree.clone();
+                tree.edit(&InputEdit {
+                    start_byte: outcome.start_byte,
+                    old_end_byte: outcome.old_end_byte,
+                    new_end_byte: outcome.new_end_byte,
+                    start_position: Point {
+                        row: outcome.start_point.0,
+                        column: outcome.start_point.1,
+                    },
+                    old_end_position: Point {
+                        row: outcome.old_end_point.0,
+                        column: outcome.old_end_point.1,
+                    },
+                    new_end_position: Point {
+                        row: outcome.new_end_point.0,
+                        column: outcome.new_end_point.1,
+                    },
+                });
+                let new_text: Arc<str> = Arc::from(doc.text());
+                let parsed =
+                    workspace::parse(path, new_text, Some((lambda_ls::syntax::Lang::Yaml, &tree)));
+                workspace::analyze(&parsed, &env)
+            })
+        });
+    }
 }
 
 criterion_group! {

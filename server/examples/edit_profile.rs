@@ -28,7 +28,10 @@ fn main() {
     for _ in 0..rounds {
         let mut doc = TextDocument::new(&text);
         let at = Position {
-            line: 2_500,
+            line: std::env::var("EDIT_LINE")
+                .ok()
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(2_500),
             character: 6,
         };
         let o = doc.apply(
@@ -90,6 +93,7 @@ fn main() {
         ),
         ("function", lambda_ls::function::check),
         ("template", lambda_ls::template::check),
+        ("privilege", lambda_ls::privilege::check_config),
     ] {
         let t = std::time::Instant::now();
         for _ in 0..20 {

@@ -43,10 +43,12 @@ impl Subject<'_> {
 
 /// Every function of `config`, analysed.
 pub fn subjects<'a>(config: &'a Parsed, env: &Env) -> Vec<Subject<'a>> {
-    model::functions(config)
+    let functions = model::functions(config);
+    let grants = grants::of_all(config, &functions);
+    functions
         .into_iter()
-        .map(|f| {
-            let grants = grants::of(config, &f);
+        .zip(grants)
+        .map(|(f, grants)| {
             let code = reach::function_code(&config.path, &f, env.files);
             Subject {
                 config,
@@ -268,8 +270,20 @@ pub fn check_config(ctx: &Ctx, out: &mut Vec<Finding>) {
     if !matches!(ctx.file.kind, FileKind::Template | FileKind::Serverless) {
         return;
     }
-    let subjects = subjects(ctx.file, ctx.env);
-    let usages: Vec<Usage> = subjects.iter().map(usage).collect();
+    // Grants first: only a written wildcard can be wider than the code needs, so only the functions
+    // such statements apply to have their code followed (the edit path of a large template stays cheap).
+    let functions = model::functions(ctx.file);
+    let grants = grants::of_all(ctx.file, &functions);
+    let mut subjects: Vec<Subject> = functions
+        .into_iter()
+        .zip(grants)
+        .map(|(f, grants)| Subject {
+            config: ctx.file,
+            grants,
+            f,
+            code: Code::default(),
+        })
+        .collect();
     // Written statements by span → (action patterns with spans, functions using them).
     let mut shared: HashMap<Span, Shared> = HashMap::new();
     for (i, s) in subjects.iter().enumerate() {
@@ -288,6 +302,26 @@ pub fn check_config(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
     }
+    shared.retain(|_, (patterns, _)| patterns.iter().any(|(p, _)| glob::has_wildcard(p)));
+    if shared.is_empty() {
+        return;
+    }
+    let needed: BTreeSet<usize> = shared
+        .values()
+        .flat_map(|(_, users)| users.clone())
+        .collect();
+    let mut usages: HashMap<usize, Usage> = HashMap::new();
+    for i in needed {
+        let s = &mut subjects[i];
+        s.code = reach::function_code(&ctx.file.path, &s.f, ctx.env.files);
+        usages.insert(i, usage(s));
+    }
+    let opaque = Usage {
+        actions: BTreeSet::new(),
+        opaque: true,
+        unknown_prefixes: BTreeSet::new(),
+    };
+    let usage_of = |i: usize| usages.get(&i).unwrap_or(&opaque);
     let cat = crate::iam::catalog::catalog();
     let mut spans: Vec<_> = shared.into_iter().collect();
     spans.sort_by_key(|(s, _)| s.start);
@@ -305,13 +339,13 @@ pub fn check_config(ctx: &Ctx, out: &mut Vec<Finding>) {
             let lower = prefix.to_ascii_lowercase();
             if users
                 .iter()
-                .any(|&i| usages[i].opaque || usages[i].unknown_prefixes.contains(&lower))
+                .any(|&i| usage_of(i).opaque || usage_of(i).unknown_prefixes.contains(&lower))
             {
                 continue;
             }
             let used: BTreeSet<String> = users
                 .iter()
-                .flat_map(|&i| usages[i].actions.iter())
+                .flat_map(|&i| usage_of(i).actions.iter())
                 .filter(|a| glob::matches(&pattern, a, true))
                 .cloned()
                 .collect();

@@ -65,16 +65,24 @@ impl Grants {
     }
 }
 
-/// The effective grants of one function of a parsed config.
-pub fn of(config: &Parsed, f: &FunctionConfig) -> Grants {
+/// The effective grants of each function of a parsed config. The config's policies are located once for
+/// all of them: locating walks the whole config.
+pub fn of_all(config: &Parsed, functions: &[FunctionConfig]) -> Vec<Grants> {
+    let located = locate::policies(config);
+    functions
+        .iter()
+        .map(|f| with_located(config, &located, f))
+        .collect()
+}
+
+fn with_located(config: &Parsed, located: &Located, f: &FunctionConfig) -> Grants {
     let Some(root) = config.root() else {
         return Grants::Unknown("the config has no content".into());
     };
-    let located = locate::policies(config);
     let mut b = Builder {
         config,
         root,
-        located: &located,
+        located,
         out: Vec::new(),
     };
     let result = match config.kind {
@@ -597,11 +605,12 @@ mod tests {
 
     fn grants(name: &str, text: &str, function: &str) -> Grants {
         let p = crate::workspace::parse(Path::new(name), Arc::from(text), None);
-        let f = model::functions(&p)
-            .into_iter()
-            .find(|f| f.name == function)
+        let functions = model::functions(&p);
+        let i = functions
+            .iter()
+            .position(|f| f.name == function)
             .expect("function");
-        of(&p, &f)
+        of_all(&p, &functions).swap_remove(i)
     }
 
     fn decide(g: &Grants, action: &str) -> Option<Decision> {

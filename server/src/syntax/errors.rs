@@ -2,7 +2,7 @@
 
 use super::rules;
 use crate::rules::Finding;
-use tree_sitter::Tree;
+use tree_sitter::{InputEdit, Point, Tree};
 
 /// Beyond this many, more syntax errors add noise, not information.
 const MAX_ERRORS: usize = 20;
@@ -155,10 +155,25 @@ fn whole_document_yaml_error(tree: &Tree, text: &str) -> Option<Finding> {
         .map(|(i, _)| i + 1)
         .chain(std::iter::once(text.len()))
         .collect();
+    // A prefix reparses incrementally from the whole document's tree cut at its end: everything before
+    // the cut is reused, so each probe costs a fraction of a full parse (a large template otherwise
+    // spends a dozen full parses here on every keystroke while it is broken).
+    let text_end = point_of(text, text.len());
+    let prefix_parse = |end: usize| -> Option<Tree> {
+        let mut old = tree.clone();
+        let at = point_of(text, end);
+        old.edit(&InputEdit {
+            start_byte: end,
+            old_end_byte: text.len(),
+            new_end_byte: end,
+            start_position: at,
+            old_end_position: text_end,
+            new_end_position: at,
+        });
+        super::parse(super::Lang::Yaml, &text[..end], Some(&old))
+    };
     let fails = |n: usize| -> bool {
-        let end = line_ends[n - 1];
-        super::parse(super::Lang::Yaml, &text[..end], None)
-            .is_none_or(|t| t.root_node().has_error())
+        prefix_parse(line_ends[n - 1]).is_none_or(|t| t.root_node().has_error())
     };
     // Smallest n such that the first n lines fail to parse.
     let (mut lo, mut hi) = (1usize, line_ends.len());
@@ -179,7 +194,7 @@ fn whole_document_yaml_error(tree: &Tree, text: &str) -> Option<Finding> {
         .get(line_start..line_end)?
         .trim_end_matches(['\n', '\r']);
     // Point at the token where that line's parse fails, else at the line's content.
-    let prefix = super::parse(super::Lang::Yaml, &text[..line_end], None)?;
+    let prefix = prefix_parse(line_end)?;
     let at = second_colon(line)
         .map(|i| line_start + i)
         .or_else(|| first_error_token(&prefix, line_start))
@@ -195,6 +210,14 @@ fn whole_document_yaml_error(tree: &Tree, text: &str) -> Option<Finding> {
             format!("syntax error: unexpected `{snippet}`")
         },
     ))
+}
+
+/// The tree-sitter point (row, byte column) of a byte offset.
+fn point_of(text: &str, offset: usize) -> Point {
+    let before = text.get(..offset).unwrap_or(text);
+    let row = before.matches('\n').count();
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1);
+    Point { row, column }
 }
 
 /// `key: value: more` — the most common YAML slip ("mapping values are not allowed here"): the offset of
