@@ -53,7 +53,7 @@ section() { # title, command...
 
 python3 -m venv "$PEERS/lsp" >/dev/null
 "$PEERS/lsp/bin/pip" install --quiet cfn-lsp-extra==0.7.5
-section "Language servers (5,000-line template)" python3 tests/measure/lsp_peers.py --runs "$RUNS" --edits "$EDITS" \
+section "Language servers (5,000-line template)" python3 tests/measure/lsp_peers.py --runs "$RUNS" --edits "$EDITS" --budget 90 \
   --init 'lambda-ls (no delay)={"diagnosticsDelayMs": 0}' \
   lambda-ls="$BIN serve" "lambda-ls (no delay)=$BIN serve" cfn-lsp-extra="$PEERS/lsp/bin/cfn-lsp-extra"
 section "check vs cfn-lint (sam init templates)" python3 tests/measure/function_speed.py --bin "$BIN" \

@@ -314,37 +314,39 @@ pub fn run(
         skipped: options.walk_skipped.clone(),
         ..Summary::default()
     };
-    // Code the configs' functions run is checked too: least-privilege findings sit on SDK calls.
-    let (inputs, code) = with_code(inputs, &source);
-    let inputs = inputs.as_slice();
+    // Data files first; the code their functions run is gathered while they are checked, then checked
+    // itself (least-privilege findings sit on SDK calls), so no config is parsed twice.
+    let (data, given_code): (Vec<Input>, Vec<Input>) = inputs
+        .iter()
+        .cloned()
+        .partition(|i| i.text.is_some() || is_data_file(&i.path));
+    let mut code: HashSet<PathBuf> = HashSet::new();
     reporter.begin(out)?;
-    for chunk in inputs.chunks(CHUNK) {
-        let results: Vec<Result<FileReport, Skipped>> = chunk
+    for chunk in data.chunks(CHUNK) {
+        let results: Vec<(Result<FileReport, Skipped>, Vec<PathBuf>)> = chunk
             .par_iter()
             .map(|input| check_one(input, resolver, options, &source, &code))
             .collect();
-        for r in results {
-            match r {
-                Ok(file) => {
-                    if file.kind != FileKind::Other {
-                        summary.files_checked += 1;
-                    }
-                    for f in &file.findings {
-                        match f.finding.severity {
-                            Severity::Error => summary.error += 1,
-                            Severity::Warning => summary.warning += 1,
-                            Severity::Info => summary.info += 1,
-                            Severity::Hint => summary.hint += 1,
-                        }
-                        if options.max_findings.is_none_or(|max| summary.shown < max) {
-                            reporter.finding(out, &file, f)?;
-                            summary.shown += 1;
-                        }
-                    }
-                }
-                Err(s) => summary.skipped.push(s),
-            }
+        let mut reports = Vec::with_capacity(results.len());
+        for (r, runs) in results {
+            code.extend(runs);
+            reports.push(r);
         }
+        report_all(reports, options, reporter, out, &mut summary)?;
+    }
+    if data.is_empty() && !given_code.is_empty() {
+        // Code checked on its own: the project's configs say which functions run it.
+        let paths: Vec<PathBuf> = given_code.iter().map(Input::absolute).collect();
+        code = crate::privilege::code_inputs(&paths, &source);
+    }
+    let cwd = inputs.first().and_then(|i| i.cwd.clone());
+    let code_inputs = code_inputs(&given_code, &code, cwd);
+    for chunk in code_inputs.chunks(CHUNK) {
+        let reports: Vec<Result<FileReport, Skipped>> = chunk
+            .par_iter()
+            .map(|input| check_one(input, resolver, options, &source, &code).0)
+            .collect();
+        report_all(reports, options, reporter, out, &mut summary)?;
     }
     reporter.end(out, &summary)?;
     Ok(summary)
@@ -364,21 +366,51 @@ pub fn is_data_file(path: &Path) -> bool {
 /// How much of an oversized or undecodable file is read to tell whether it is ours.
 const SNIFF_BYTES: usize = 64 * 1024;
 
-/// The inputs plus the code files their configs' functions run, and the set of code files to analyse.
-fn with_code(inputs: &[Input], files: &Files) -> (Vec<Input>, HashSet<PathBuf>) {
-    let paths: Vec<PathBuf> = inputs
-        .iter()
-        .filter(|i| i.text.is_none())
-        .map(Input::absolute)
-        .collect();
-    let code = crate::privilege::code_inputs(&paths, files);
-    if code.is_empty() {
-        return (inputs.to_vec(), code);
+fn report_all(
+    reports: Vec<Result<FileReport, Skipped>>,
+    options: &Options,
+    reporter: &mut dyn Reporter,
+    out: &mut dyn Write,
+    summary: &mut Summary,
+) -> io::Result<()> {
+    for r in reports {
+        match r {
+            Ok(file) => {
+                if file.kind != FileKind::Other {
+                    summary.files_checked += 1;
+                }
+                for f in &file.findings {
+                    match f.finding.severity {
+                        Severity::Error => summary.error += 1,
+                        Severity::Warning => summary.warning += 1,
+                        Severity::Info => summary.info += 1,
+                        Severity::Hint => summary.hint += 1,
+                    }
+                    if options.max_findings.is_none_or(|max| summary.shown < max) {
+                        reporter.finding(out, &file, f)?;
+                        summary.shown += 1;
+                    }
+                }
+            }
+            Err(s) => summary.skipped.push(s),
+        }
     }
-    let have: HashSet<PathBuf> = paths.iter().map(|p| normalize(p)).collect();
-    let cwd = inputs.first().and_then(|i| i.cwd.clone());
-    let mut all = inputs.to_vec();
-    for p in &code {
+    Ok(())
+}
+
+/// The code files to check, in path order: those given that a function runs (shown as given), and those
+/// the checked configs' functions run.
+fn code_inputs(given: &[Input], code: &HashSet<PathBuf>, cwd: Option<Arc<Path>>) -> Vec<Input> {
+    let mut have: HashSet<PathBuf> = HashSet::new();
+    let mut all: Vec<Input> = Vec::new();
+    for i in given {
+        let p = normalize(&i.absolute());
+        if code.contains(&p) {
+            have.insert(p);
+            all.push(i.clone());
+        }
+    }
+    for p in code {
         if !have.contains(p) {
             let shown = cwd
                 .as_deref()
@@ -388,7 +420,7 @@ fn with_code(inputs: &[Input], files: &Files) -> (Vec<Input>, HashSet<PathBuf>) 
         }
     }
     all.sort_by_key(Input::absolute);
-    (all, code)
+    all
 }
 
 fn check_one(
@@ -397,6 +429,19 @@ fn check_one(
     options: &Options,
     files: &Files,
     code: &HashSet<PathBuf>,
+) -> (Result<FileReport, Skipped>, Vec<PathBuf>) {
+    let mut runs = Vec::new();
+    let report = check_file(input, resolver, options, files, code, &mut runs);
+    (report, runs)
+}
+
+fn check_file(
+    input: &Input,
+    resolver: &Resolver,
+    options: &Options,
+    files: &Files,
+    code: &HashSet<PathBuf>,
+    runs: &mut Vec<PathBuf>,
 ) -> Result<FileReport, Skipped> {
     let path = input.path.as_path();
     let display = input.display();
@@ -461,6 +506,9 @@ fn check_one(
         }
     };
     let parsed = workspace::parse(&absolute, text.clone(), None);
+    if input.text.is_none() {
+        *runs = crate::privilege::code_of(&parsed, files);
+    }
     let env = Env {
         config: &config,
         files,

@@ -19,11 +19,13 @@ pub mod suggest;
 
 pub use rules::RULES;
 
+use crate::function::model;
 use crate::handler::paths::normalize;
 use crate::iam::eval::Decision;
 use crate::ide::Hover;
 use crate::rules::Finding;
 use crate::workspace::{Ctx, Env, FileKind, FileSource, Parsed};
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -109,11 +111,6 @@ pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
 /// `inputs` run, and the code inputs that a function of the project runs.
 pub fn code_inputs(inputs: &[PathBuf], files: &dyn FileSource) -> HashSet<PathBuf> {
     let mut out = HashSet::new();
-    let env_config = crate::config::Config::default();
-    let env = Env {
-        config: &env_config,
-        files,
-    };
     let mut configs: Vec<PathBuf> = Vec::new();
     let mut code: Vec<PathBuf> = Vec::new();
     for p in inputs {
@@ -129,33 +126,49 @@ pub fn code_inputs(inputs: &[PathBuf], files: &dyn FileSource) -> HashSet<PathBu
             }
         }
     }
-    let add = |parsed: &Parsed, out: &mut HashSet<PathBuf>| {
-        for s in analyze::subjects(parsed, &env) {
-            for f in s.code.files {
-                out.insert(f.path);
+    let code_of = |parsed: &Parsed| code_of(parsed, files);
+    let found: Vec<Vec<PathBuf>> = configs
+        .par_iter()
+        .map(|c| {
+            let Some(text) = files.read(c) else {
+                return Vec::new();
+            };
+            if !matches!(
+                crate::workspace::kind::sniff(c, &text),
+                FileKind::Template | FileKind::Serverless
+            ) {
+                return Vec::new();
             }
-        }
-    };
-    for c in &configs {
-        let Some(text) = files.read(c) else { continue };
-        if !matches!(
-            crate::workspace::kind::sniff(c, &text),
-            FileKind::Template | FileKind::Serverless
-        ) {
-            continue;
-        }
-        let abs = normalize(&std::path::absolute(c).unwrap_or_else(|_| c.clone()));
-        let parsed = crate::workspace::parse(&abs, text, None);
-        add(&parsed, &mut out);
-    }
-    // Code given or found without its config: the project's configs decide.
-    if let Some(first) = code.iter().find(|c| !out.contains(*c)) {
-        let abs = normalize(&std::path::absolute(first).unwrap_or_else(|_| first.clone()));
-        for parsed in crate::handler::index::project_configs(&abs, files) {
-            add(&parsed, &mut out);
+            let abs = normalize(&std::path::absolute(c).unwrap_or_else(|_| c.clone()));
+            code_of(&crate::workspace::parse(&abs, text, None))
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
+    // Code given without any config (`lambda-ls check src/`): the project's configs decide. When configs
+    // were given, code they do not run (tests, scripts) is not a function's, and the whole project is not
+    // read again to find out.
+    if configs.is_empty() {
+        if let Some(first) = code.iter().find(|c| !out.contains(*c)) {
+            let abs = normalize(&std::path::absolute(first).unwrap_or_else(|_| first.clone()));
+            for parsed in crate::handler::index::project_configs(&abs, files) {
+                out.extend(code_of(&parsed));
+            }
         }
     }
     out
+}
+
+/// The code files the functions of a config run (handlers and the project modules they import). Only
+/// the paths: grants are computed when the code itself is checked.
+pub fn code_of(parsed: &Parsed, files: &dyn FileSource) -> Vec<PathBuf> {
+    if !matches!(parsed.kind, FileKind::Template | FileKind::Serverless) {
+        return Vec::new();
+    }
+    model::functions(parsed)
+        .iter()
+        .flat_map(|f| reach::function_code(&parsed.path, f, files).files)
+        .map(|f| f.path)
+        .collect()
 }
 
 /// Whether `path` is a code file `code_inputs` may return.
