@@ -117,7 +117,8 @@ pub fn of_file(path: &Path, lang: Lang, text: &str) -> Arc<FileCalls> {
     }
     let calls = Arc::new(extract(lang, text));
     if let Ok(mut map) = cache.lock() {
-        if map.len() >= 4096 {
+        // Bounded, yet large enough that a monorepo's handler files are each extracted once per run.
+        if map.len() >= 32_768 {
             map.clear();
         }
         map.insert(path.to_path_buf(), (hash, calls.clone()));
