@@ -431,7 +431,10 @@ fn check_one(
     code: &HashSet<PathBuf>,
 ) -> (Result<FileReport, Skipped>, Vec<PathBuf>) {
     let mut runs = Vec::new();
-    let report = check_file(input, resolver, options, files, code, &mut runs);
+    // One config per call, on one thread: its functions' handlers are resolved once for every check.
+    let report = crate::handler::with_resolutions_remembered(|| {
+        check_file(input, resolver, options, files, code, &mut runs)
+    });
     (report, runs)
 }
 

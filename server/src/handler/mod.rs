@@ -40,10 +40,46 @@ pub struct Resolved {
     pub def_span: Span,
 }
 
+type Memo = std::collections::HashMap<(usize, String), Option<resolve::Resolution>>;
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `work` (the analysis of one config file, on this thread) with handler resolutions remembered:
+/// the handler checks and the least-privilege code reach ask for the same functions, and resolving walks
+/// the file system. Outside such a scope nothing is remembered, so an editor always sees the files as
+/// they are now.
+pub fn with_resolutions_remembered<T>(work: impl FnOnce() -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            MEMO.with(|m| *m.borrow_mut() = None);
+        }
+    }
+    MEMO.with(|m| *m.borrow_mut() = Some(Memo::new()));
+    let _reset = Reset;
+    work()
+}
+
+fn resolved(function: &FunctionConfig, files: &dyn FileSource) -> Option<resolve::Resolution> {
+    let key = (function.name_span.start, function.name.clone());
+    if let Some(hit) = MEMO.with(|m| m.borrow().as_ref().and_then(|memo| memo.get(&key).cloned())) {
+        return hit;
+    }
+    let res = resolve::resolve(function, files);
+    MEMO.with(|m| {
+        if let Some(memo) = m.borrow_mut().as_mut() {
+            memo.insert(key, res.clone());
+        }
+    });
+    res
+}
+
 /// Reports problems with `function`'s handler (missing file or symbol, bad signature, …) as findings in
 /// the config file, with related locations in the code.
 pub fn check_function(function: &FunctionConfig, files: &dyn FileSource, out: &mut Vec<Finding>) {
-    let Some(res) = resolve::resolve(function, files) else {
+    let Some(res) = resolved(function, files) else {
         return;
     };
     for problem in res.problems {
@@ -53,7 +89,7 @@ pub fn check_function(function: &FunctionConfig, files: &dyn FileSource, out: &m
 
 /// The handler's code location, when it can be resolved.
 pub fn resolve_function(function: &FunctionConfig, files: &dyn FileSource) -> Option<Resolved> {
-    let res = resolve::resolve(function, files)?;
+    let res = resolved(function, files)?;
     let path = res.file?;
     Some(match res.def {
         Some(def) => Resolved {
