@@ -7,7 +7,6 @@ use lambda_ls::text::{Encoding, PosRange, Position, TextChange, TextDocument};
 use lambda_ls::workspace::{self, Env, Files};
 use std::path::Path;
 use std::sync::Arc;
-use tree_sitter::{InputEdit, Point};
 
 mod template;
 use template::template;
@@ -55,23 +54,7 @@ fn bench(c: &mut Criterion) {
                     Encoding::Utf16,
                 );
                 let mut tree = old_tree.clone();
-                tree.edit(&InputEdit {
-                    start_byte: outcome.start_byte,
-                    old_end_byte: outcome.old_end_byte,
-                    new_end_byte: outcome.new_end_byte,
-                    start_position: Point {
-                        row: outcome.start_point.0,
-                        column: outcome.start_point.1,
-                    },
-                    old_end_position: Point {
-                        row: outcome.old_end_point.0,
-                        column: outcome.old_end_point.1,
-                    },
-                    new_end_position: Point {
-                        row: outcome.new_end_point.0,
-                        column: outcome.new_end_point.1,
-                    },
-                });
+                tree.edit(&outcome.input_edit());
                 let new_text: Arc<str> = Arc::from(doc.text());
                 let parsed =
                     workspace::parse(path, new_text, Some((lambda_ls::syntax::Lang::Yaml, &tree)));

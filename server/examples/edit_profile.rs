@@ -6,7 +6,6 @@ use lambda_ls::text::{Encoding, PosRange, Position, TextChange, TextDocument};
 use lambda_ls::workspace::{self, Env, Files};
 use std::path::Path;
 use std::sync::Arc;
-use tree_sitter::{InputEdit, Point};
 
 #[path = "../benches/template.rs"]
 mod template;
@@ -42,23 +41,7 @@ fn main() {
             Encoding::Utf16,
         );
         let mut tree = old_tree.clone();
-        tree.edit(&InputEdit {
-            start_byte: o.start_byte,
-            old_end_byte: o.old_end_byte,
-            new_end_byte: o.new_end_byte,
-            start_position: Point {
-                row: o.start_point.0,
-                column: o.start_point.1,
-            },
-            old_end_position: Point {
-                row: o.old_end_point.0,
-                column: o.old_end_point.1,
-            },
-            new_end_position: Point {
-                row: o.new_end_point.0,
-                column: o.new_end_point.1,
-            },
-        });
+        tree.edit(&o.input_edit());
         let t = std::time::Instant::now();
         let new_text: Arc<str> = Arc::from(doc.text());
         let new_tree =

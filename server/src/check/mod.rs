@@ -334,10 +334,9 @@ pub fn run(
         }
         report_all(reports, options, reporter, out, &mut summary)?;
     }
-    if data.is_empty() && !given_code.is_empty() {
+    if let (true, Some(first)) = (data.is_empty(), given_code.first()) {
         // Code checked on its own: the project's configs say which functions run it.
-        let paths: Vec<PathBuf> = given_code.iter().map(Input::absolute).collect();
-        code = crate::privilege::code_inputs(&paths, &source);
+        code = crate::privilege::project_code(&first.absolute(), &source);
     }
     let cwd = inputs.first().and_then(|i| i.cwd.clone());
     let code_inputs = code_inputs(&given_code, &code, cwd);

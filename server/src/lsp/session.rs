@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_lsp_server::ls_types as lsp;
-use tree_sitter::{InputEdit, Point, Tree};
+use tree_sitter::Tree;
 
 pub struct Doc {
     pub path: PathBuf,
@@ -127,14 +127,7 @@ impl Session {
             if full {
                 doc.tree = None;
             } else if let Some((_, tree)) = doc.tree.as_mut() {
-                tree.edit(&InputEdit {
-                    start_byte: outcome.start_byte,
-                    old_end_byte: outcome.old_end_byte,
-                    new_end_byte: outcome.new_end_byte,
-                    start_position: point(outcome.start_point),
-                    old_end_position: point(outcome.old_end_point),
-                    new_end_position: point(outcome.new_end_point),
-                });
+                tree.edit(&outcome.input_edit());
             }
         }
         doc.version = version;
@@ -174,8 +167,4 @@ impl Session {
             }
         }
     }
-}
-
-fn point((row, column): (usize, usize)) -> Point {
-    Point { row, column }
 }

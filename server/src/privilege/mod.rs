@@ -3,7 +3,7 @@
 //! function's role allows (the IAM evaluator over everything the config attaches).
 //!
 //! Interface: [`check_code`] and [`check_config`] from `workspace::analyze`, [`hover`] from `ide::hover`,
-//! [`code_inputs`] for `lambda-ls check`, and [`suggest`] for `lambda-ls policy suggest`.
+//! [`code_of`] and [`project_code`] for `lambda-ls check`, and [`suggest`] for `lambda-ls policy suggest`.
 
 pub mod analyze;
 pub mod calls;
@@ -25,7 +25,6 @@ use crate::iam::eval::Decision;
 use crate::ide::Hover;
 use crate::rules::Finding;
 use crate::workspace::{Ctx, Env, FileKind, FileSource, Parsed};
-use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -107,55 +106,14 @@ pub fn hover(file: &Parsed, offset: usize, env: &Env) -> Option<Hover> {
     })
 }
 
-/// Code files `lambda-ls check` analyses besides its data files: those the functions of the configs among
-/// `inputs` run, and the code inputs that a function of the project runs.
-pub fn code_inputs(inputs: &[PathBuf], files: &dyn FileSource) -> HashSet<PathBuf> {
-    let mut out = HashSet::new();
-    let mut configs: Vec<PathBuf> = Vec::new();
-    let mut code: Vec<PathBuf> = Vec::new();
-    for p in inputs {
-        match crate::syntax::Lang::from_path(p) {
-            Some(crate::syntax::Lang::Json | crate::syntax::Lang::Yaml) => configs.push(p.clone()),
-            Some(_) => code.push(normalize(p)),
-            None => {
-                if p.extension()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("template"))
-                {
-                    configs.push(p.clone());
-                }
-            }
-        }
-    }
-    let code_of = |parsed: &Parsed| code_of(parsed, files);
-    let found: Vec<Vec<PathBuf>> = configs
-        .par_iter()
-        .map(|c| {
-            let Some(text) = files.read(c) else {
-                return Vec::new();
-            };
-            if !matches!(
-                crate::workspace::kind::sniff(c, &text),
-                FileKind::Template | FileKind::Serverless
-            ) {
-                return Vec::new();
-            }
-            let abs = normalize(&std::path::absolute(c).unwrap_or_else(|_| c.clone()));
-            code_of(&crate::workspace::parse(&abs, text, None))
-        })
-        .collect();
-    out.extend(found.into_iter().flatten());
-    // Code given without any config (`lambda-ls check src/`): the project's configs decide. When configs
-    // were given, code they do not run (tests, scripts) is not a function's, and the whole project is not
-    // read again to find out.
-    if configs.is_empty() {
-        if let Some(first) = code.iter().find(|c| !out.contains(*c)) {
-            let abs = normalize(&std::path::absolute(first).unwrap_or_else(|_| first.clone()));
-            for parsed in crate::handler::index::project_configs(&abs, files) {
-                out.extend(code_of(&parsed));
-            }
-        }
-    }
-    out
+/// The code files the functions of the project holding `code` run: what `lambda-ls check` analyses when
+/// it is given code without any config (`lambda-ls check src/`), the project's configs deciding.
+pub fn project_code(code: &Path, files: &dyn FileSource) -> HashSet<PathBuf> {
+    let abs = normalize(&std::path::absolute(code).unwrap_or_else(|_| code.to_path_buf()));
+    crate::handler::index::project_configs(&abs, files)
+        .iter()
+        .flat_map(|parsed| code_of(parsed, files))
+        .collect()
 }
 
 /// The code files the functions of a config run (handlers and the project modules they import). Only
@@ -171,7 +129,7 @@ pub fn code_of(parsed: &Parsed, files: &dyn FileSource) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Whether `path` is a code file `code_inputs` may return.
+/// Whether `path` is a code file `lambda-ls check` may analyse.
 pub fn is_code_file(path: &Path) -> bool {
     matches!(
         crate::syntax::Lang::from_path(path),

@@ -22,6 +22,21 @@ pub struct ChangeOutcome {
     pub new_end_point: (usize, usize),
 }
 
+impl ChangeOutcome {
+    /// The same edit, as a syntax tree takes it before an incremental reparse.
+    pub fn input_edit(&self) -> tree_sitter::InputEdit {
+        let point = |(row, column): (usize, usize)| tree_sitter::Point { row, column };
+        tree_sitter::InputEdit {
+            start_byte: self.start_byte,
+            old_end_byte: self.old_end_byte,
+            new_end_byte: self.new_end_byte,
+            start_position: point(self.start_point),
+            old_end_position: point(self.old_end_point),
+            new_end_position: point(self.new_end_point),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct TextDocument {
     rope: Rope,
