@@ -53,3 +53,11 @@ fn value_tree_inputs() {
         "no value tree inputs found"
     );
 }
+
+#[test]
+fn yaml_reader_inputs() {
+    assert!(
+        replay("yaml_readers", common::yaml_readers) > 0,
+        "no YAML reader inputs found"
+    );
+}

@@ -342,3 +342,73 @@ fn a_panicking_request_fails_alone() {
     lsp.diagnostics(&uri, 2);
     assert_eq!(lsp.shutdown_exit().code(), Some(0));
 }
+
+/// A template edited from well-formed to broken and back: well-formed YAML is read directly, broken YAML
+/// goes through the syntax tree the server keeps in step with every edit. Each version gets its own,
+/// right diagnostics (a broken template without a header line still counts as a template).
+#[test]
+fn yaml_template_edited_between_well_formed_and_broken() {
+    let text = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python2.9 # made up\n      Handler: app.handler\n      Tags: [{Key: team, Value: data}]\n";
+    let project = Project::new(&[("template.yaml", text)]);
+    let uri = project.uri("template.yaml");
+    let mut lsp = Lsp::start();
+    lsp.initialize(project.path(), false);
+    lsp.open(&uri, "yaml", 1, text);
+    let runtime = find(text, "python2.9");
+    let codes = |diags: &[Value]| -> Vec<String> {
+        diags
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let diags = lsp.diagnostics(&uri, 1);
+    let unknown: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "function/unknown-runtime")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{diags:#?}");
+    assert_eq!(range_of(unknown[0]).0, (runtime.0 as u64, runtime.1 as u64));
+
+    // Delete the `]` closing the tag list: a syntax error on that line.
+    let (line, col) = find(text, "}]");
+    lsp.change(
+        &uri,
+        2,
+        (line as u32, col as u32 + 1),
+        (line as u32, col as u32 + 2),
+        "",
+    );
+    let diags = lsp.diagnostics(&uri, 2);
+    assert!(
+        codes(&diags).iter().any(|c| c == "syntax/parse-error"),
+        "{diags:#?}"
+    );
+
+    // Put it back and fix the runtime on the way: no findings left.
+    lsp.change(
+        &uri,
+        3,
+        (line as u32, col as u32 + 1),
+        (line as u32, col as u32 + 1),
+        "]",
+    );
+    lsp.change(
+        &uri,
+        4,
+        (runtime.0 as u32, runtime.1 as u32),
+        (
+            runtime.0 as u32,
+            runtime.1 as u32 + "python2.9".len() as u32,
+        ),
+        "python3.12",
+    );
+    let diags = lsp.diagnostics(&uri, 4);
+    assert!(
+        !codes(&diags)
+            .iter()
+            .any(|c| c == "syntax/parse-error" || c == "function/unknown-runtime"),
+        "{diags:#?}"
+    );
+    let status = lsp.shutdown_exit();
+    assert_eq!(status.code(), Some(0));
+}

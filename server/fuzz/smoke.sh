@@ -12,7 +12,7 @@ export RUSTC_BOOTSTRAP=1
 export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Zsanitizer=address"
 export ASAN_OPTIONS="detect_odr_violation=0"
 cargo build --release --target "$target" --bins --quiet
-for bin in value_tree positions policy models code; do
+for bin in value_tree positions policy models code yaml_readers; do
     corpus="$(mktemp -d)"
     seeds="seeds/$bin"
     echo "fuzz smoke: $bin for ${seconds}s"

@@ -207,7 +207,7 @@ fn line_at(text: &str, offset: usize) -> Range<usize> {
 /// Whether `offset` starts a comment in the syntax tree (not a `#` inside a string).
 fn is_comment(file: &Parsed, offset: usize) -> bool {
     let Some(tree) = &file.tree else {
-        return false;
+        return file.comments.iter().any(|c| c.start == offset);
     };
     tree.root_node()
         .descendant_for_byte_range(offset, offset + 1)

@@ -162,7 +162,11 @@ impl Session {
     pub fn store_parse(&mut self, uri: &lsp::Uri, version: i32, parsed: Arc<Parsed>) {
         if let Some(doc) = self.docs.get_mut(uri) {
             if doc.version == version {
-                doc.tree = parsed.lang.zip(parsed.tree.clone());
+                // Read without a syntax tree (well-formed YAML): the older tree, edited in step with
+                // the text ever since, still serves an incremental parse once one is needed again.
+                if parsed.tree.is_some() || parsed.lang != doc.tree.as_ref().map(|(l, _)| *l) {
+                    doc.tree = parsed.lang.zip(parsed.tree.clone());
+                }
                 doc.parsed = Some((version, parsed));
             }
         }

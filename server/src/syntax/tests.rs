@@ -162,3 +162,58 @@ fn yaml_error_wrapping_the_whole_document_points_at_the_breaking_line() {
     let line_of = |off: usize| text[..off].matches('\n').count();
     assert_eq!(line_of(errs[0].0.start), 2, "{errs:?}");
 }
+
+/// The direct reader answers for the shapes templates are made of, and then exactly as tree-sitter does.
+#[test]
+fn direct_yaml_reader_matches_tree_sitter() {
+    let answered = [
+        "a: 1\n",
+        "a:\n  b: 1 # c\n  # own line\nd: [x, y: z, {k: v}]\n",
+        "Key:\n- a\n-\n- - b\n  - c\nNext: !Ref X\n",
+        "R: !If [C, !GetAtt A.Arn, !Ref 'AWS::NoValue']\nS: !Sub |\n  echo ${A}  \n\n",
+        "Fn::If:\n  - C\n  - {\"Fn::GetAtt\": [\"A\", \"Arn\"]}\n",
+        "s: 'it''s'\nd: \"\\u00e9\\t\"\nn: ~\nb: True\nf: -1.5e3\nh: 0x1F\no: 0o17\ni: +12\n",
+        "k: |+\n  kept\n\n\nl: >-\n  folded\n  text\n\n  para\n",
+        "dup: 1\ndup: 2\n",
+        "---\n# only a comment after the marker\nA:\n  B:\n    - C: 1\n      D: 2\n",
+        "A:\r\n  B: c # crlf\r\n",
+        "é: ü\n\"quoted key\": x\n'single': y\n",
+        "",
+        "# nothing but a comment\n",
+        "[a, b]\n",
+        "scalar\n",
+    ];
+    for text in answered {
+        let (direct, reference) = super::yaml_both_ways(text);
+        let direct = direct.unwrap_or_else(|| panic!("not read directly: {text:?}"));
+        assert_eq!(direct.value, reference.value, "{text:?}");
+        assert_eq!(direct.findings, reference.findings, "{text:?}");
+    }
+    // Syntax errors, anchors, several documents, tabs as indentation: the tree-sitter path's job.
+    let left = [
+        "a: [1, 2\n",
+        "a: \"open\n",
+        "a: &x 1\nb: *x\n",
+        "base: &b {x: 1}\nc:\n  <<: *b\n",
+        "a: 1\n---\nb: 2\n",
+        "a:\n\tb: 1\n",
+        "a: b: c\n",
+        "a: 1\n  b: 2\n",
+        "plain\n  continued\n",
+        "%YAML 1.2\n---\na: 1\n",
+        "a:\n  b: 1\n  \u{4}  c: 2\n",
+        "a: x\u{85}y\n",
+    ];
+    for text in left {
+        assert!(super::read_yaml(text).is_none(), "read directly: {text:?}");
+    }
+}
+
+/// Comments found by the direct reader serve suppressions as the syntax tree's do.
+#[test]
+fn direct_reader_reports_comments_not_hashes_in_strings() {
+    let text = "a: 'x # not a comment' # one\n# two\nb: c#d\n";
+    let (_, comments) = super::read_yaml(text).expect("read directly");
+    let found: Vec<&str> = comments.iter().map(|c| &text[c.clone()]).collect();
+    assert_eq!(found, ["# one", "# two"]);
+}

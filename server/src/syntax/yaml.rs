@@ -5,6 +5,7 @@
 use super::value::{intrinsic_for_tag, Key, Value, ValueKind};
 use super::{fold_intrinsic, push_entry, rules, MAX_ALIAS_NODES, MAX_DEPTH};
 use crate::rules::Finding;
+use crate::text::Span;
 use std::collections::HashMap;
 use tree_sitter::{Node, Tree};
 
@@ -181,36 +182,7 @@ impl<'t> Builder<'_, 't> {
         };
         let mut result = match (tag, inner) {
             (Some(tag_node), inner) => {
-                let tag_text = self.src(tag_node).to_string();
-                let name = tag_text.strip_prefix('!').unwrap_or(&tag_text);
-                match intrinsic_for_tag(name) {
-                    Some(long) => {
-                        let arg = inner.unwrap_or_else(|| {
-                            // `!GetAZs` with nothing after it means the empty string.
-                            let end = tag_node.end_byte();
-                            Value::new(end..end, ValueKind::Str(String::new()))
-                        });
-                        Value::new(
-                            span,
-                            ValueKind::Intrinsic {
-                                name: long.to_string(),
-                                name_span: tag_node.byte_range(),
-                                arg: Box::new(arg),
-                            },
-                        )
-                    }
-                    None => {
-                        let mut v =
-                            inner.unwrap_or_else(|| Value::new(span.clone(), ValueKind::Null));
-                        if name == "!str" {
-                            if let Some(text) = v.scalar_text() {
-                                v.kind = ValueKind::Str(text);
-                            }
-                        }
-                        v.span = span;
-                        v
-                    }
-                }
+                tagged_value(span, self.src(tag_node), tag_node.byte_range(), inner)
             }
             (None, Some(v)) => v,
             (None, None) => Value::new(span, ValueKind::Null),
@@ -347,14 +319,7 @@ impl<'t> Builder<'_, 't> {
     }
 
     fn key_of(&self, v: &Value) -> Key {
-        let text = v.scalar_text().unwrap_or_else(|| match v.kind {
-            ValueKind::Null => String::new(),
-            _ => self.text.get(v.span.clone()).unwrap_or("").to_string(),
-        });
-        Key {
-            text,
-            span: v.span.clone(),
-        }
+        key_of(self.text, v)
     }
 
     fn sequence(&mut self, node: Node<'t>, depth: usize) -> Value {
@@ -418,19 +383,88 @@ impl<'t> Builder<'_, 't> {
     fn plain(&self, node: Node) -> Value {
         let span = node.byte_range();
         let raw = self.src(node);
-        let typed = node.named_child(0).map(|c| c.kind());
-        let kind = match typed {
-            Some("integer_scalar") => parse_int(raw)
-                .map(ValueKind::Num)
-                .unwrap_or_else(|| ValueKind::Str(raw.to_string())),
-            Some("float_scalar") => parse_float(raw)
-                .map(ValueKind::Num)
-                .unwrap_or_else(|| ValueKind::Str(raw.to_string())),
-            Some("boolean_scalar") => ValueKind::Bool(raw.eq_ignore_ascii_case("true")),
-            Some("null_scalar") => ValueKind::Null,
-            _ => ValueKind::Str(fold_plain(raw)),
+        let kind = match node.named_child(0).map(|c| c.kind()) {
+            Some("integer_scalar") => typed_plain(raw, Schema::Int),
+            Some("float_scalar") => typed_plain(raw, Schema::Float),
+            Some("boolean_scalar") => typed_plain(raw, Schema::Bool),
+            Some("null_scalar") => typed_plain(raw, Schema::Null),
+            _ => typed_plain(raw, Schema::Str),
         };
         Value::new(span, kind)
+    }
+}
+
+/// A tagged node: a CloudFormation short form becomes an `Intrinsic`, `!!str` stringifies, other tags
+/// leave the value as it is. `span` covers tag and content.
+pub(super) fn tagged_value(
+    span: Span,
+    tag_text: &str,
+    tag_span: Span,
+    inner: Option<Value>,
+) -> Value {
+    let name = tag_text.strip_prefix('!').unwrap_or(tag_text);
+    match intrinsic_for_tag(name) {
+        Some(long) => {
+            let arg = inner.unwrap_or_else(|| {
+                // `!GetAZs` with nothing after it means the empty string.
+                let end = tag_span.end;
+                Value::new(end..end, ValueKind::Str(String::new()))
+            });
+            Value::new(
+                span,
+                ValueKind::Intrinsic {
+                    name: long.to_string(),
+                    name_span: tag_span,
+                    arg: Box::new(arg),
+                },
+            )
+        }
+        None => {
+            let mut v = inner.unwrap_or_else(|| Value::new(span.clone(), ValueKind::Null));
+            if name == "!str" {
+                if let Some(text) = v.scalar_text() {
+                    v.kind = ValueKind::Str(text);
+                }
+            }
+            v.span = span;
+            v
+        }
+    }
+}
+
+/// A mapping key as text: scalars as CloudFormation reads them, anything else as written.
+pub(super) fn key_of(text: &str, v: &Value) -> Key {
+    let key = v.scalar_text().unwrap_or_else(|| match v.kind {
+        ValueKind::Null => String::new(),
+        _ => text.get(v.span.clone()).unwrap_or("").to_string(),
+    });
+    Key {
+        text: key,
+        span: v.span.clone(),
+    }
+}
+
+/// What the YAML core schema makes of a plain scalar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Schema {
+    Null,
+    Bool,
+    Int,
+    Float,
+    Str,
+}
+
+pub(super) fn typed_plain(raw: &str, schema: Schema) -> ValueKind {
+    match schema {
+        Schema::Int => parse_int(raw)
+            .map(ValueKind::Num)
+            .unwrap_or_else(|| ValueKind::Str(raw.to_string())),
+        Schema::Float => parse_float(raw)
+            .map(ValueKind::Num)
+            .unwrap_or_else(|| ValueKind::Str(raw.to_string())),
+        Schema::Bool => ValueKind::Bool(raw.eq_ignore_ascii_case("true")),
+        Schema::Null => ValueKind::Null,
+        Schema::Str => ValueKind::Str(fold_plain(raw)),
     }
 }
 
@@ -496,13 +530,13 @@ fn fold_plain(raw: &str) -> String {
     fold_lines(raw.trim())
 }
 
-fn single_quoted(raw: &str) -> String {
+pub(super) fn single_quoted(raw: &str) -> String {
     let inner = raw.strip_prefix('\'').unwrap_or(raw);
     let inner = inner.strip_suffix('\'').unwrap_or(inner);
     fold_lines(inner).replace("''", "'")
 }
 
-fn double_quoted(raw: &str) -> String {
+pub(super) fn double_quoted(raw: &str) -> String {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);
     // An escaped line break joins lines without a space.
@@ -584,7 +618,7 @@ fn unescape_double(s: &str) -> String {
 }
 
 /// The content of a literal (`|`) or folded (`>`) block scalar, with its chomping indicator applied.
-fn block_scalar(raw: &str) -> String {
+pub(super) fn block_scalar(raw: &str) -> String {
     let (header, body) = match raw.find('\n') {
         Some(i) => (&raw[..i], &raw[i + 1..]),
         None => (raw, ""),

@@ -29,6 +29,8 @@ pub struct Parsed {
     pub lang: Option<Lang>,
     pub tree: Option<Tree>,
     pub doc: ValueDoc,
+    /// Comment spans when YAML was read without a syntax tree (see `syntax::read_yaml`).
+    pub comments: Vec<crate::text::Span>,
 }
 
 impl Parsed {
@@ -66,6 +68,7 @@ pub fn parse(path: &Path, text: Arc<str>, old: Option<(Lang, &Tree)>) -> Parsed 
             lang: None,
             tree: None,
             doc,
+            comments: Vec::new(),
         };
     }
     let lang = match sniffed {
@@ -79,7 +82,17 @@ pub fn parse(path: &Path, text: Arc<str>, old: Option<(Lang, &Tree)>) -> Parsed 
         ),
         FileKind::Other => None,
     };
+    let mut comments = Vec::new();
+    let direct = match lang {
+        Some(Lang::Yaml) if sniffed.is_config() => syntax::read_yaml(&text),
+        _ => None,
+    };
     let (tree, doc) = match lang {
+        Some(Lang::Yaml) if direct.is_some() => {
+            let (doc, found) = direct.unwrap_or_default();
+            comments = found;
+            (None, doc)
+        }
         Some(l) => match syntax::parse(l, &text, old.filter(|(ol, _)| *ol == l).map(|(_, t)| t)) {
             Some(tree) => {
                 let doc = if sniffed.is_config() {
@@ -93,7 +106,11 @@ pub fn parse(path: &Path, text: Arc<str>, old: Option<(Lang, &Tree)>) -> Parsed 
         },
         None => (None, ValueDoc::default()),
     };
-    let kind = if sniffed.is_config() {
+    let broken = doc
+        .findings
+        .iter()
+        .any(|f| f.rule == syntax::rules::PARSE_ERROR.id);
+    let kind = if sniffed.is_config() && !broken {
         kind::confirm(sniffed, doc.value.as_ref())
     } else {
         sniffed
@@ -105,6 +122,7 @@ pub fn parse(path: &Path, text: Arc<str>, old: Option<(Lang, &Tree)>) -> Parsed 
         lang,
         tree,
         doc,
+        comments,
     }
 }
 

@@ -256,3 +256,21 @@ fn check_spans(v: &Value, text: &str) {
         }
     }
 }
+
+/// The direct YAML reader against the tree-sitter path: when the reader answers, its value tree and
+/// findings are exactly what the tree-sitter path builds.
+pub fn yaml_readers(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (direct, reference) = syntax::yaml_both_ways(text);
+    if let Some(direct) = direct {
+        // Compared as printed: `.nan` must equal itself.
+        assert_eq!(
+            format!("{:?}", direct.value),
+            format!("{:?}", reference.value),
+            "value tree of {text:?}"
+        );
+        assert_eq!(direct.findings, reference.findings, "findings of {text:?}");
+    }
+}
