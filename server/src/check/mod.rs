@@ -306,7 +306,8 @@ pub fn run(
     reporter: &mut dyn Reporter,
     out: &mut dyn Write,
 ) -> io::Result<Summary> {
-    let source = Files::new();
+    // The disk does not change under a run: what it said is remembered (see `Files::snapshot`).
+    let source = Files::snapshot();
     // Cross-file analysis (handler code) may read inside the folder `check` runs in.
     source.set_roots(std::env::current_dir().ok().into_iter().collect());
     let mut summary = Summary {
@@ -333,6 +334,8 @@ pub fn run(
             reports.push(r);
         }
         report_all(reports, options, reporter, out, &mut summary)?;
+        // Files in path order share their folders within a chunk; remembering more only costs memory.
+        source.forget_disk();
     }
     if let (true, Some(first)) = (data.is_empty(), given_code.first()) {
         // Code checked on its own: the project's configs say which functions run it.
@@ -346,6 +349,7 @@ pub fn run(
             .map(|input| check_one(input, resolver, options, &source, &code).0)
             .collect();
         report_all(reports, options, reporter, out, &mut summary)?;
+        source.forget_disk();
     }
     reporter.end(out, &summary)?;
     Ok(summary)

@@ -70,7 +70,7 @@ pub struct Project<'a> {
     real_roots: std::sync::OnceLock<Vec<PathBuf>>,
     /// Folder listings taken while resolving one function: a lookup walks the same folders many times
     /// (each candidate file, each `package.json` on the way up).
-    listings: std::cell::RefCell<HashMap<PathBuf, Option<Arc<Vec<String>>>>>,
+    listings: std::cell::RefCell<HashMap<PathBuf, Option<Arc<[String]>>>>,
     real_paths: std::cell::RefCell<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
@@ -182,11 +182,11 @@ impl<'a> Project<'a> {
         }
     }
 
-    fn listing(&self, dir: &Path) -> Option<Arc<Vec<String>>> {
+    fn listing(&self, dir: &Path) -> Option<Arc<[String]>> {
         if let Some(cached) = self.listings.borrow().get(dir) {
             return cached.clone();
         }
-        let entries = self.files.list_dir(dir).map(Arc::new);
+        let entries = self.files.list_dir_shared(dir);
         self.listings
             .borrow_mut()
             .insert(dir.to_path_buf(), entries.clone());
