@@ -109,6 +109,28 @@ pub fn parse(lang: Lang, text: &str, old: Option<&Tree>) -> Option<Tree> {
     })
 }
 
+thread_local! {
+    static LAST_CODE_TREE: RefCell<Option<(Lang, u64, Tree)>> = const { RefCell::new(None) };
+}
+
+/// `parse` without an old tree, sharing the result with the next caller on this thread that asks for the
+/// same text: a handler file is read for its definitions and then for its SDK calls, one after the other.
+pub fn parse_shared(lang: Lang, text: &str) -> Option<Tree> {
+    let hash = crate::workspace::files::hash_text(text);
+    let hit = LAST_CODE_TREE.with(|cell| {
+        cell.borrow()
+            .as_ref()
+            .filter(|(l, h, _)| *l == lang && *h == hash)
+            .map(|(_, _, t)| t.clone())
+    });
+    if hit.is_some() {
+        return hit;
+    }
+    let tree = parse(lang, text, None)?;
+    LAST_CODE_TREE.with(|cell| *cell.borrow_mut() = Some((lang, hash, tree.clone())));
+    Some(tree)
+}
+
 /// The value tree of a JSON or YAML document plus every syntax finding (parse errors, duplicate keys,
 /// nesting and alias limits).
 #[derive(Debug, Default)]

@@ -379,9 +379,8 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let v = match self.peek()? {
             b'"' | b'\'' => self.quoted()?,
-            b'!' | b'&' | b'*' | b'?' | b'[' | b'{' | b'|' | b'>' | b'%' | b'@' | b'`' | b'#' => {
-                return None
-            }
+            b'!' | b'&' | b'*' | b'?' | b'[' | b'{' | b']' | b'}' | b',' | b'|' | b'>' | b'%'
+            | b'@' | b'`' | b'#' => return None,
             _ => {
                 let (end, key) = self.plain_block_end()?;
                 if !key {
@@ -445,10 +444,7 @@ impl<'a> Reader<'a> {
             i += 1;
         }
         let tag = self.text.get(start..i)?;
-        if tag.len() < 2
-            || tag.starts_with("!<")
-            || tag[1..].contains('!') && !tag.starts_with("!!")
-        {
+        if !simple_tag(tag) {
             return None;
         }
         self.pos = i;
@@ -779,7 +775,7 @@ impl<'a> Reader<'a> {
                     i += 1;
                 }
                 let tag = self.text.get(start..i)?;
-                if tag.len() < 2 || tag[1..].contains('!') && !tag.starts_with("!!") {
+                if !simple_tag(tag) {
                     return None;
                 }
                 if self.at(i) != Some(b' ') {
@@ -848,6 +844,19 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// `!Name` or `!!name` with word characters only (every CloudFormation tag); URI-like tags are left to
+/// tree-sitter.
+fn simple_tag(tag: &str) -> bool {
+    let name = tag
+        .strip_prefix("!!")
+        .or_else(|| tag.strip_prefix('!'))
+        .unwrap_or("");
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+}
+
 /// Whether the text holds only characters whose YAML meaning is plain: no control characters, byte order
 /// marks or Unicode line separators, which YAML readers disagree on.
 fn plain_characters(text: &str) -> bool {
@@ -886,14 +895,27 @@ fn run_to_end(v: &mut Value, last: usize, text: &str) {
         return;
     }
     let first = s.get(v.span.start).copied();
+    // What a tag stands before decides whether the node is a flow or a block one.
+    let content = if first == Some(b'!') {
+        let mut i = v.span.start;
+        while s.get(i).is_some_and(|b| !matches!(b, b' ' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        while s.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        s.get(i).copied()
+    } else {
+        first
+    };
     match &mut v.kind {
-        ValueKind::Map(entries) if !matches!(first, Some(b'{') | Some(b'[')) => {
+        ValueKind::Map(entries) if !matches!(content, Some(b'{') | Some(b'[')) => {
             v.span.end = s.len();
             if let Some((_, child)) = entries.last_mut() {
                 run_to_end(child, last, text);
             }
         }
-        ValueKind::Seq(items) if !matches!(first, Some(b'{') | Some(b'[')) => {
+        ValueKind::Seq(items) if !matches!(content, Some(b'{') | Some(b'[')) => {
             v.span.end = s.len();
             if let Some(child) = items.last_mut() {
                 run_to_end(child, last, text);
@@ -906,7 +928,7 @@ fn run_to_end(v: &mut Value, last: usize, text: &str) {
                 v.span.end = s.len();
             }
         }
-        ValueKind::Str(_) if matches!(first, Some(b'|') | Some(b'>')) => {
+        ValueKind::Str(_) if matches!(content, Some(b'|') | Some(b'>')) => {
             // The content is read from the whole span (trailing spaces of the last line included).
             v.span.end = s.len();
             if let Some(raw) = text.get(v.span.clone()) {

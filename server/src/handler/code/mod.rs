@@ -177,7 +177,7 @@ impl Facts {
 
 /// Extracts the facts of `text` parsed as `lang`.
 pub fn extract(lang: Lang, text: &str) -> Facts {
-    let Some(tree) = crate::syntax::parse(lang, text, None) else {
+    let Some(tree) = crate::syntax::parse_shared(lang, text) else {
         return Facts {
             has_errors: true,
             ..Facts::default()

@@ -90,7 +90,7 @@ impl FileCalls {
 
 /// Extracts the SDK use of `text` parsed as `lang`.
 pub fn extract(lang: Lang, text: &str) -> FileCalls {
-    let Some(tree) = crate::syntax::parse(lang, text, None) else {
+    let Some(tree) = crate::syntax::parse_shared(lang, text) else {
         return FileCalls::default();
     };
     match lang {
