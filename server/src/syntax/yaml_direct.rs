@@ -489,7 +489,22 @@ impl<'a> Reader<'a> {
         loop {
             match self.at(i)? {
                 b'\n' | b'\r' => return None,
-                b'\\' if q == b'"' => i += 2,
+                b'\\' if q == b'"' => {
+                    // Only YAML's escapes; anything else is an error tree-sitter reports.
+                    let digits = match self.at(i + 1)? {
+                        b'0' | b'a' | b'b' | b't' | b'\t' | b'n' | b'v' | b'f' | b'r' | b'e'
+                        | b' ' | b'"' | b'/' | b'\\' | b'N' | b'_' | b'L' | b'P' => 0,
+                        b'x' => 2,
+                        b'u' => 4,
+                        b'U' => 8,
+                        _ => return None,
+                    };
+                    let hex = self.s.get(i + 2..i + 2 + digits)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return None;
+                    }
+                    i += 2 + digits;
+                }
                 c if c == q => {
                     if q == b'\'' && self.at(i + 1) == Some(b'\'') {
                         i += 2;
