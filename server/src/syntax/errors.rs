@@ -172,13 +172,33 @@ fn whole_document_yaml_error(tree: &Tree, text: &str) -> Option<Finding> {
         });
         super::parse(super::Lang::Yaml, &text[..end], Some(&old))
     };
-    let fails = |n: usize| -> bool {
-        prefix_parse(line_ends[n - 1]).is_none_or(|t| t.root_node().has_error())
+    // The prefix tree of the failing probe with the fewest lines, kept for pointing at the token below.
+    let mut shortest_failing: Option<(usize, Tree)> = None;
+    let mut fails = |n: usize| -> bool {
+        match prefix_parse(line_ends[n - 1]) {
+            Some(t) if !t.root_node().has_error() => false,
+            t => {
+                if let Some(t) = t {
+                    if shortest_failing.as_ref().is_none_or(|(m, _)| n < *m) {
+                        shortest_failing = Some((n, t));
+                    }
+                }
+                true
+            }
+        }
     };
-    // Smallest n such that the first n lines fail to parse.
+    // Smallest n such that the first n lines fail to parse; the whole text does (this tree has errors).
     let (mut lo, mut hi) = (1usize, line_ends.len());
-    if !fails(hi) {
-        return None;
+    // The direct reader stops where it stops understanding the text, usually on the breaking line: when
+    // that line fails and the one before does not, two probes replace the search.
+    let hint = super::yaml_direct::stop_at(text)
+        .map(|at| line_ends.partition_point(|&end| end <= at) + 1)
+        .filter(|&n| n <= hi);
+    if let Some(n) = hint {
+        if fails(n) && (n == 1 || !fails(n - 1)) {
+            lo = n;
+            hi = n;
+        }
     }
     while lo < hi {
         let mid = (lo + hi) / 2;
@@ -194,7 +214,10 @@ fn whole_document_yaml_error(tree: &Tree, text: &str) -> Option<Finding> {
         .get(line_start..line_end)?
         .trim_end_matches(['\n', '\r']);
     // Point at the token where that line's parse fails, else at the line's content.
-    let prefix = prefix_parse(line_end)?;
+    let prefix = match shortest_failing {
+        Some((n, t)) if n == lo => t,
+        _ => prefix_parse(line_end)?,
+    };
     let at = second_colon(line)
         .map(|i| line_start + i)
         .or_else(|| first_error_token(&prefix, line_start))

@@ -31,6 +31,19 @@ const MAX_NESTING: usize = 100;
 
 /// Reads `text`, or `None` when the tree-sitter path must.
 pub fn read(text: &str) -> Option<Direct> {
+    read_or_stop(text).ok()
+}
+
+/// Where the reader gave up on `text`, if it did: for a syntax error, most often on the line that breaks
+/// the document (a hint for locating it; anchors and the like stop the reader too).
+pub fn stop_at(text: &str) -> Option<usize> {
+    read_or_stop(text).err()
+}
+
+fn read_or_stop(text: &str) -> Result<Direct, usize> {
+    if !plain_characters(text) {
+        return Err(0);
+    }
     let mut r = Reader {
         s: text.as_bytes(),
         text,
@@ -39,38 +52,14 @@ pub fn read(text: &str) -> Option<Direct> {
         comments: Vec::new(),
         depth: 0,
     };
-    if !plain_characters(text) {
-        return None;
+    match r.document() {
+        Some(value) => Ok(Direct {
+            value,
+            findings: r.findings,
+            comments: r.comments,
+        }),
+        None => Err(r.pos),
     }
-    r.trivia()?;
-    if r.at_marker(b"---") {
-        r.pos += 3;
-        r.spaces()?;
-        if !r.at_line_end() {
-            return None;
-        }
-        r.trivia()?;
-    }
-    let value = if r.eof() {
-        None
-    } else {
-        if r.peek() == Some(b'%') || r.at_marker(b"...") {
-            return None;
-        }
-        let mut v = r.node(-1, Inline::No)?;
-        r.trivia()?;
-        if !r.eof() {
-            return None;
-        }
-        let last = v.span.end;
-        run_to_end(&mut v, last, text);
-        Some(v)
-    };
-    Some(Direct {
-        value,
-        findings: r.findings,
-        comments: r.comments,
-    })
 }
 
 /// Where a node starts: first on its line, or after `key: ` or `- ` on the same line.
@@ -98,11 +87,43 @@ fn is_blank_or_break(b: Option<u8>) -> bool {
     matches!(b, None | Some(b' ') | Some(b'\n') | Some(b'\r'))
 }
 
+/// A plain scalar may start with `-`, `?` or `:` followed by this (`-1`, `:x`); after anything else the
+/// grammar reads an indicator, or an error.
+fn safe_after_indicator(b: Option<u8>) -> bool {
+    b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'/' || b >= 0x80)
+}
+
 fn is_flow_indicator(b: u8) -> bool {
     matches!(b, b',' | b'[' | b']' | b'{' | b'}')
 }
 
 impl<'a> Reader<'a> {
+    fn document(&mut self) -> Option<Option<Value>> {
+        self.trivia()?;
+        if self.at_marker(b"---") {
+            self.pos += 3;
+            self.spaces()?;
+            if !self.at_line_end() {
+                return None;
+            }
+            self.trivia()?;
+        }
+        if self.eof() {
+            return Some(None);
+        }
+        if self.peek() == Some(b'%') || self.at_marker(b"...") {
+            return None;
+        }
+        let mut v = self.node(-1, Inline::No)?;
+        self.trivia()?;
+        if !self.eof() {
+            return None;
+        }
+        let last = v.span.end;
+        run_to_end(&mut v, last, self.text);
+        Some(Some(v))
+    }
+
     fn eof(&self) -> bool {
         self.pos >= self.s.len()
     }
@@ -293,7 +314,7 @@ impl<'a> Reader<'a> {
     /// comment, or `: ` (then it is a key: the flag). Trailing spaces are not part of it.
     fn plain_block_end(&self) -> Option<(usize, bool)> {
         let b = self.peek()?;
-        if matches!(b, b'-' | b'?' | b':') && is_blank_or_break(self.at(self.pos + 1)) {
+        if matches!(b, b'-' | b'?' | b':') && !safe_after_indicator(self.at(self.pos + 1)) {
             return None;
         }
         let mut i = self.pos;
@@ -813,10 +834,7 @@ impl<'a> Reader<'a> {
                 None
             }
             b => {
-                if matches!(b, b'-' | b':')
-                    && (is_blank_or_break(self.at(start + 1))
-                        || self.at(start + 1).is_some_and(is_flow_indicator))
-                {
+                if matches!(b, b'-' | b':' | b'?') && !safe_after_indicator(self.at(start + 1)) {
                     return None;
                 }
                 let mut i = start;
