@@ -447,7 +447,11 @@ impl<'a> Reader<'a> {
                 return None;
             }
             if !self.is_dash_item(self.pos) {
-                // A key of the mapping this sequence is the value of, written at the same indent.
+                // A key of the mapping this sequence is the value of, written at the same indent; the
+                // grammar takes a `-` there (`-key:`) for a broken item.
+                if self.peek() == Some(b'-') {
+                    return None;
+                }
                 break;
             }
         }
