@@ -268,6 +268,8 @@ impl<'a> Reader<'a> {
                 self.sequence(col)
             }
             b'!' => self.tagged(parent, inline),
+            // A block scalar that starts its own line (the whole document, say) is rare; tree-sitter's.
+            b'|' | b'>' if inline == Inline::No => None,
             b'|' | b'>' => self.block_scalar(parent),
             b'"' | b'\'' => {
                 let q = self.quoted()?;
