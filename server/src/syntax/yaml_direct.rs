@@ -619,10 +619,14 @@ impl<'a> Reader<'a> {
             while !is_break(self.at(j)) {
                 j += 1;
             }
-            // The grammar leaves trailing spaces of a line out of the scalar.
+            // The grammar leaves trailing blanks of a line out of the scalar.
             end = j;
-            while end > i && self.s[end - 1] == b' ' {
+            while end > i && matches!(self.s[end - 1], b' ' | b'\t') {
                 end -= 1;
+            }
+            if end == i {
+                // Indentation followed by tabs only: whose line is it? Leave it to tree-sitter.
+                return None;
             }
             self.pos = j;
             if !self.newline()? {
