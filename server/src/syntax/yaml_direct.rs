@@ -482,7 +482,15 @@ impl<'a> Reader<'a> {
                 // to leave to tree-sitter.
                 return None;
             }
-            self.content_below(parent, false)?
+            let below = self.content_below(parent, false)?;
+            if below
+                .as_ref()
+                .is_some_and(|v| self.s.get(v.span.start) == Some(&b'!'))
+            {
+                // Two tags on one node.
+                return None;
+            }
+            below
         } else {
             match self.peek()? {
                 b'-' if is_blank_or_break(self.at(self.pos + 1)) => return None,
