@@ -463,17 +463,7 @@ impl<'a> Reader<'a> {
 
     fn tagged(&mut self, parent: isize, inline: Inline) -> Option<Value> {
         let start = self.pos;
-        let mut i = start + 1;
-        while let Some(b) = self.at(i) {
-            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') || is_flow_indicator(b) {
-                break;
-            }
-            i += 1;
-        }
-        let tag = self.text.get(start..i)?;
-        if !simple_tag(tag) {
-            return None;
-        }
+        let (tag, i) = self.tag_at(start)?;
         self.pos = i;
         self.spaces()?;
         let inner = if self.at_line_end() {
@@ -703,49 +693,19 @@ impl<'a> Reader<'a> {
             let item_start = self.pos;
             let v = self.flow_node(parent)?;
             // `[a: b]`: a single-pair mapping, on one line.
-            let mut i = self.pos;
-            while self.at(i) == Some(b' ') {
-                i += 1;
-            }
-            let colon = self.at(i) == Some(b':')
-                && (matches!(self.at(i + 1), Some(b' ') | Some(b',') | Some(b']'))
-                    || matches!(self.s[item_start], b'"' | b'\''));
-            if colon {
-                if matches!(v.kind, ValueKind::Map(_) | ValueKind::Seq(_))
-                    || v.is_intrinsic()
-                    || matches!(self.at(i + 1), Some(b',') | Some(b']'))
-                {
+            if self.flow_colon(item_start, b']') {
+                if matches!(v.kind, ValueKind::Map(_) | ValueKind::Seq(_)) || v.is_intrinsic() {
                     return None;
                 }
-                self.pos = i + 1;
-                self.spaces()?;
-                if matches!(
-                    self.peek(),
-                    Some(b',') | Some(b']') | Some(b'\n') | Some(b'\r')
-                ) {
-                    return None;
-                }
-                let value = self.flow_node(parent)?;
+                let value = self.flow_value(parent, b']')?;
                 let key = key_of(self.text, &v);
                 let span = item_start..value.span.end;
                 items.push(Value::new(span, ValueKind::Map(vec![(key, value)])));
             } else {
                 items.push(v);
             }
-            self.flow_trivia(parent)?;
-            match self.peek()? {
-                b',' => {
-                    self.pos += 1;
-                    self.flow_trivia(parent)?;
-                    if self.peek()? == b']' {
-                        return None;
-                    }
-                }
-                b']' => {
-                    self.pos += 1;
-                    return Some(Value::new(start..self.pos, ValueKind::Seq(items)));
-                }
-                _ => return None,
+            if self.flow_next(parent, b']')? {
+                return Some(Value::new(start..self.pos, ValueKind::Seq(items)));
             }
         }
     }
@@ -765,27 +725,13 @@ impl<'a> Reader<'a> {
                 return None;
             }
             let k = self.flow_node(parent)?;
-            let mut i = self.pos;
-            while self.at(i) == Some(b' ') {
-                i += 1;
-            }
-            let colon = self.at(i) == Some(b':')
-                && (matches!(self.at(i + 1), Some(b' ') | Some(b',') | Some(b'}'))
-                    || matches!(self.s[key_start], b'"' | b'\''));
+            let colon = self.flow_colon(key_start, b'}');
             let key = key_of(self.text, &k);
             if key.text == "<<" {
                 return None;
             }
             if colon {
-                self.pos = i + 1;
-                self.spaces()?;
-                if matches!(
-                    self.peek(),
-                    Some(b',') | Some(b'}') | Some(b'\n') | Some(b'\r')
-                ) {
-                    return None;
-                }
-                let value = self.flow_node(parent)?;
+                let value = self.flow_value(parent, b'}')?;
                 push_entry(&mut entries, key, value, &mut self.findings);
             } else {
                 let end = k.span.end;
@@ -796,21 +742,69 @@ impl<'a> Reader<'a> {
                     &mut self.findings,
                 );
             }
-            self.flow_trivia(parent)?;
-            match self.peek()? {
-                b',' => {
-                    self.pos += 1;
-                    self.flow_trivia(parent)?;
-                    if self.peek()? == b'}' {
-                        return None;
-                    }
-                }
-                b'}' => {
-                    self.pos += 1;
-                    return Some(fold_intrinsic(start..self.pos, entries));
-                }
-                _ => return None,
+            if self.flow_next(parent, b'}')? {
+                return Some(fold_intrinsic(start..self.pos, entries));
             }
+        }
+    }
+
+    /// A tag token at `start` (`!Name`), with its end; `None` for tags this reader leaves alone.
+    fn tag_at(&self, start: usize) -> Option<(&'a str, usize)> {
+        let mut i = start + 1;
+        while let Some(b) = self.at(i) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') || is_flow_indicator(b) {
+                break;
+            }
+            i += 1;
+        }
+        let text: &'a str = self.text;
+        let tag = text.get(start..i)?;
+        simple_tag(tag).then_some((tag, i))
+    }
+
+    /// Whether the flow node just read (from `key_start`) is a key: `:` follows on the same line, then a
+    /// blank, `,` or `close` (or anything, after a quoted key: `{"a":1}`).
+    fn flow_colon(&self, key_start: usize, close: u8) -> bool {
+        let mut i = self.pos;
+        while self.at(i) == Some(b' ') {
+            i += 1;
+        }
+        self.at(i) == Some(b':')
+            && (matches!(self.at(i + 1), Some(b' ') | Some(b','))
+                || self.at(i + 1) == Some(close)
+                || matches!(self.s[key_start], b'"' | b'\''))
+    }
+
+    /// The value after a flow key's `:`, on the same line; an empty one is left to tree-sitter.
+    fn flow_value(&mut self, parent: isize, close: u8) -> Option<Value> {
+        self.spaces()?;
+        self.pos += 1;
+        self.spaces()?;
+        match self.peek() {
+            Some(b',') | Some(b'\n') | Some(b'\r') => None,
+            Some(b) if b == close => None,
+            _ => self.flow_node(parent),
+        }
+    }
+
+    /// After a flow entry: `,` and more (`Some(false)`), or `close` (`Some(true)`). A trailing comma is
+    /// left to tree-sitter.
+    fn flow_next(&mut self, parent: isize, close: u8) -> Option<bool> {
+        self.flow_trivia(parent)?;
+        match self.peek()? {
+            b',' => {
+                self.pos += 1;
+                self.flow_trivia(parent)?;
+                if self.peek()? == close {
+                    return None;
+                }
+                Some(false)
+            }
+            b if b == close => {
+                self.pos += 1;
+                Some(true)
+            }
+            _ => None,
         }
     }
 
@@ -821,17 +815,7 @@ impl<'a> Reader<'a> {
             b'[' | b'{' => self.flow(parent),
             b'"' | b'\'' => self.quoted(),
             b'!' => {
-                let mut i = start + 1;
-                while let Some(b) = self.at(i) {
-                    if matches!(b, b' ' | b'\n' | b'\r' | b'\t') || is_flow_indicator(b) {
-                        break;
-                    }
-                    i += 1;
-                }
-                let tag = self.text.get(start..i)?;
-                if !simple_tag(tag) {
-                    return None;
-                }
+                let (tag, i) = self.tag_at(start)?;
                 if self.at(i) != Some(b' ') {
                     // `!Tag,` or `!Tag]`: a tag without content; rare, left to tree-sitter.
                     return None;
